@@ -1,0 +1,101 @@
+"""Domain exceptions, and the one place that maps them to HTTP answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is for people."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidAmount(DomainError, ValueError):
+    code = "invalid_amount"
+
+
+class ValidationFailed(DomainError):
+    """Several field errors at once: {field: message}."""
+
+    code = "validation_failed"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    code = "forbidden"
+
+
+class InvalidTransition(DomainError):
+    status_code = 409
+    code = "invalid_transition"
+
+    def __init__(self, current: str, wanted: str, what: str = "This") -> None:
+        super().__init__(f"{what} is {current} and cannot become {wanted}.")
+        self.current = current
+        self.wanted = wanted
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+
+
+class TokenInvalid(DomainError):
+    status_code = 400
+    code = "invalid_link"
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+
+
+def _error_response(status: int, code: str, message: str) -> Any:
+    if _wants_json():
+        return jsonify({"error": {"code": code, "message": message}}), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Any:
+        return _error_response(error.status_code, error.code, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        status = error.code or 500
+        messages = {
+            400: "The request could not be understood. Check what you entered and try again.",
+            403: "You do not have permission to do that.",
+            404: "Page not found. If you typed the web address, check it is correct.",
+            405: "That action is not allowed here.",
+            413: "What you sent is too large.",
+            429: "Too many attempts. Wait a few minutes, then try again.",
+        }
+        message = messages.get(status, error.description or "Something went wrong.")
+        if status == 400 and error.description and "CSRF" in error.description:
+            message = "Your session expired or the form was out of date. Go back and try again."
+        return _error_response(status, (error.name or "error").lower().replace(" ", "_"), message)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:  # pragma: no cover - exercised only by bugs
+        app.logger.exception("Unhandled error", exc_info=error)
+        return _error_response(500, "internal", "Sorry, there is a problem with the service.")

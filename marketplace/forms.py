@@ -1,0 +1,30 @@
+"""Helpers every feature's forms share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask_wtf import FlaskForm
+
+from marketplace.errors import DomainError, ValidationFailed
+
+
+def add_errors(form: FlaskForm, error: DomainError) -> None:
+    """Attach a service's error(s) to the form fields they name (or the first field)."""
+    errors = (
+        error.errors if isinstance(error, ValidationFailed) else {error.field or "": error.message}
+    )
+    for name, message in errors.items():
+        field = getattr(form, name, None) if name else None
+        if field is None:
+            # Not tied to one field: show it against the first visible field.
+            field = next(
+                f for f in form if f.type not in {"CSRFTokenField", "HiddenField", "SubmitField"}
+            )
+        field.errors = [*list(field.errors or []), message]
+
+
+def render_invalid(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
+    """Re-show a form whose data was refused: GOV.UK error summary, status 400, nothing saved."""
+    return render_template(template, form=form, **context), 400

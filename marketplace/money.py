@@ -1,0 +1,82 @@
+"""Money is integer pence everywhere. Parsing and formatting live here and nowhere else."""
+
+from __future__ import annotations
+
+import re
+
+from marketplace.errors import InvalidAmount
+
+WEEKS_PER_YEAR = 52
+# The largest price anyone may enter for one unit: £100,000. Anything above is a typing slip.
+MAX_PRICE_PENCE = 10_000_000
+
+_AMOUNT = re.compile(r"^(?P<whole>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<frac>\d{1,2}))?$")
+
+
+def parse_pounds(text: str, *, maximum: int = MAX_PRICE_PENCE) -> int:
+    """'£1,234.5' -> 123450. Raises InvalidAmount with a message a person can read."""
+    cleaned = (text or "").strip().replace(" ", "")
+    if cleaned.startswith("£"):
+        cleaned = cleaned[1:]
+    if cleaned == "":
+        raise InvalidAmount("Enter an amount in pounds and pence, like 18.50")
+    if cleaned.startswith("-"):
+        raise InvalidAmount("The amount cannot be negative")
+    match = _AMOUNT.match(cleaned)
+    if not match or (match.group("whole") is None and match.group("frac") is None):
+        raise InvalidAmount("Enter an amount in pounds and pence, like 18.50")
+    whole = int((match.group("whole") or "0").replace(",", ""))
+    frac = (match.group("frac") or "0").ljust(2, "0")
+    pence = whole * 100 + int(frac)
+    if pence > maximum:
+        raise InvalidAmount(f"The amount must be {format_pence(maximum)} or less")
+    return pence
+
+
+def format_pence(pence: int | None, *, free_text: str = "Free") -> str:
+    """12345 -> '£123.45'; 0 -> 'Free' unless free_text is given as ''."""
+    if pence is None:
+        return ""
+    if pence == 0 and free_text:
+        return free_text
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}.{rest:02d}"
+
+
+def pence_to_input(pence: int | None) -> str:
+    """The form field text for an amount: 1850 -> '18.50'."""
+    if pence is None:
+        return ""
+    pounds, rest = divmod(pence, 100)
+    return f"{pounds}.{rest:02d}"
+
+
+def weekly_to_annual(weekly_pence: int) -> int:
+    """Annual = weekly x 52, exactly."""
+    return weekly_pence * WEEKS_PER_YEAR
+
+
+def annual_to_weekly(annual_pence: int) -> tuple[int, int]:
+    """Weekly shown = annual / 52 rounded down; returns (weekly, remainder over the year)."""
+    return divmod(annual_pence, WEEKS_PER_YEAR)
+
+
+def parse_percent(text: str) -> int:
+    """'77' or '13.5' -> basis points (7700, 1350). Percentages are kept as integer basis points."""
+    cleaned = (text or "").strip().rstrip("%").strip()
+    match = re.fullmatch(r"(\d{1,3})(?:\.(\d{1,2}))?", cleaned)
+    if not match:
+        raise InvalidAmount("Enter a percentage, like 77 or 13.5")
+    basis = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    if basis > 10_000:
+        raise InvalidAmount("A percentage cannot be more than 100")
+    return basis
+
+
+def format_percent(basis_points: int) -> str:
+    """7700 -> '77%', 1350 -> '13.5%'."""
+    whole, rest = divmod(basis_points, 100)
+    if rest == 0:
+        return f"{whole}%"
+    return f"{whole}.{rest:02d}".rstrip("0") + "%"

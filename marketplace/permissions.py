@@ -1,0 +1,109 @@
+"""Roles, permissions and the one map between them.
+
+Views declare what they need with ``@require(Permission.X)``. Object-level checks (is this *your*
+draft, profile or account?) live in the services, which answer NotFound for someone else's object
+so that ids leak nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Role(StrEnum):
+    HOLDER = "holder"
+    REPRESENTATIVE = "representative"
+    BROKER = "broker"
+    PA = "pa"
+    PROVIDER_ADMIN = "provider_admin"
+    PROVIDER_STAFF = "provider_staff"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.HOLDER: "Budget holder",
+    Role.REPRESENTATIVE: "Representative of a budget holder",
+    Role.BROKER: "Broker or support planner",
+    Role.PA: "Personal assistant",
+    Role.PROVIDER_ADMIN: "Provider administrator",
+    Role.PROVIDER_STAFF: "Provider staff",
+    Role.OFFICER: "Council officer",
+    Role.ADMIN: "Site administrator",
+}
+
+# Roles a person may choose when signing up; officers and admins are created by an admin.
+SELF_SIGN_UP_ROLES: tuple[Role, ...] = (
+    Role.HOLDER,
+    Role.REPRESENTATIVE,
+    Role.BROKER,
+    Role.PA,
+    Role.PROVIDER_ADMIN,
+)
+ORGANISATION_ROLES = frozenset({Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF})
+
+
+class Permission(StrEnum):
+    SHORTLIST = "shortlist"  # keep a shortlist of offers and PAs
+    MANAGE_ORG_LISTINGS = "manage_org_listings"  # create and edit the organisation's offers
+    MANAGE_ORGANISATION = "manage_organisation"  # edit the organisation, invite staff
+    MANAGE_PA_PROFILE = "manage_pa_profile"  # a PA's own profile, checks and offers
+    MODERATE = "moderate"  # approve or reject listings, handle reports and claims
+    MODERATE_ANYWHERE = "moderate_anywhere"  # not limited to one council's area
+    MANAGE_USERS = "manage_users"  # create officers and admins
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.HOLDER: frozenset({Permission.SHORTLIST}),
+    Role.REPRESENTATIVE: frozenset({Permission.SHORTLIST}),
+    Role.BROKER: frozenset({Permission.SHORTLIST}),
+    Role.PA: frozenset({Permission.MANAGE_PA_PROFILE}),
+    Role.PROVIDER_ADMIN: frozenset(
+        {Permission.MANAGE_ORG_LISTINGS, Permission.MANAGE_ORGANISATION}
+    ),
+    Role.PROVIDER_STAFF: frozenset({Permission.MANAGE_ORG_LISTINGS}),
+    Role.OFFICER: frozenset({Permission.MODERATE}),
+    Role.ADMIN: frozenset(
+        {Permission.MODERATE, Permission.MODERATE_ANYWHERE, Permission.MANAGE_USERS}
+    ),
+}
+
+
+def has_permission(user: Any, permission: Permission) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return permission in ROLE_PERMISSIONS.get(Role(user.role), frozenset())
+
+
+def require(*permissions: Permission) -> Callable[[F], F]:
+    """Sign-in required (handled by Flask-Login); then every listed permission, else 404.
+
+    404 rather than 403: a signed-in user poking at pages of another role learns nothing.
+    """
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                from marketplace.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not all(has_permission(current_user, p) for p in permissions):
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

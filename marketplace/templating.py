@@ -1,0 +1,58 @@
+"""Template filters and globals shared by every page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, g, request, url_for
+from flask_login import current_user
+
+from marketplace import money
+from marketplace.directory import vocab
+from marketplace.permissions import Permission, has_permission
+
+
+def _date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def navigation() -> list[dict[str, Any]]:
+    """The service navigation for whoever is signed in."""
+    items: list[tuple[str, str]] = [("Browse", url_for("directory.browse"))]
+    if current_user.is_authenticated:
+        if has_permission(current_user, Permission.SHORTLIST):
+            items.append(("Shortlist", url_for("directory.shortlist")))
+        if has_permission(current_user, Permission.MANAGE_ORG_LISTINGS) or has_permission(
+            current_user, Permission.MANAGE_PA_PROFILE
+        ):
+            items.append(("Your listings", url_for("listings.index")))
+        if has_permission(current_user, Permission.MODERATE):
+            items.append(("Moderation", url_for("moderation.queue")))
+        if has_permission(current_user, Permission.MANAGE_USERS):
+            items.append(("Users", url_for("admin.users")))
+        items.append(("Your account", url_for("accounts.account")))
+    else:
+        items.append(("Sign in", url_for("accounts.sign_in")))
+        items.append(("Create an account", url_for("accounts.sign_up")))
+    return [{"text": text, "href": href, "active": request.path == href} for text, href in items]
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(money.format_pence, "pence")
+    app.add_template_filter(money.format_percent, "percent")
+    app.add_template_filter(_date, "date")
+    app.add_template_filter(lambda value, pairs: vocab.label(pairs, value), "label")
+
+    @app.context_processor
+    def globals_() -> dict[str, Any]:
+        return {
+            "csp_nonce": getattr(g, "csp_nonce", ""),
+            "vocab": vocab,
+            "Permission": Permission,
+            "can": lambda permission: has_permission(current_user, permission),
+            "navigation": navigation,
+            "site_name": app.config["SITE_NAME"],
+        }
