@@ -65,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     from marketplace import models  # noqa: F401  (every model registered before use)
+    from marketplace.mail.services import init_app as mail_init_app
     from marketplace.mail.services import mailer_from_config
 
     db.init_app(app)
@@ -78,14 +79,19 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     WTFormsHelpers(app)
     app.extensions["mailer"] = mailer_from_config(app.config)
+    mail_init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
         from marketplace.accounts.models import User
 
-        if not user_id.isdigit():
+        ident, _, stamp = user_id.partition(".")
+        if not ident.isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(ident))
+        if user is None or user.get_id() != user_id:
+            return None  # the password changed since this session signed in
+        return user
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -10,7 +10,7 @@ WEEKS_PER_YEAR = 52
 # The largest price anyone may enter for one unit: £100,000. Anything above is a typing slip.
 MAX_PRICE_PENCE = 10_000_000
 
-_AMOUNT = re.compile(r"^(?P<whole>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<frac>\d{1,2}))?$")
+_AMOUNT = re.compile(r"^(?P<whole>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<frac>\d{1,2}))?$", re.ASCII)
 
 
 def parse_pounds(text: str, *, maximum: int = MAX_PRICE_PENCE) -> int:
@@ -65,7 +65,7 @@ def annual_to_weekly(annual_pence: int) -> tuple[int, int]:
 def parse_percent(text: str) -> int:
     """'77' or '13.5' -> basis points (7700, 1350). Percentages are kept as integer basis points."""
     cleaned = (text or "").strip().rstrip("%").strip()
-    match = re.fullmatch(r"(\d{1,3})(?:\.(\d{1,2}))?", cleaned)
+    match = re.fullmatch(r"(\d{1,3})(?:\.(\d{1,2}))?", cleaned, re.ASCII)
     if not match:
         raise InvalidAmount("Enter a percentage, like 77 or 13.5")
     basis = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))

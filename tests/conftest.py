@@ -47,7 +47,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     from marketplace.mail.backends import FileMailer
 
     app.extensions["mailer"] = FileMailer(instance / "mail")
+    # Objects built by factories stay readable after their app context ends; each request
+    # still loads fresh rows in its own session.
     with app.app_context():
+        db.session.configure(expire_on_commit=False)
         db.drop_all()
         db.create_all()
     yield app

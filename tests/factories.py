@@ -37,6 +37,12 @@ def _password_hash(password: str) -> str:
     return _hash_cache[password]
 
 
+def _loaded(obj: Any) -> Any:
+    """Reload after the commit so the object stays readable once its app context has gone."""
+    db.session.refresh(obj)
+    return obj
+
+
 def make_council(
     code: str = "E08000035",
     name: str = "Leeds City Council",
@@ -47,7 +53,7 @@ def make_council(
     council.districts = [CouncilDistrict(district=d) for d in districts]
     db.session.add(council)
     db.session.commit()
-    return council
+    return _loaded(council)
 
 
 def make_organisation(**fields: Any) -> Organisation:
@@ -70,7 +76,7 @@ def make_organisation(**fields: Any) -> Organisation:
     if organisation.status == "published":
         refresh_listing_areas(db.session, organisation)
         db.session.commit()
-    return organisation
+    return _loaded(organisation)
 
 
 def make_user(
@@ -101,7 +107,7 @@ def make_user(
     )
     db.session.add(user)
     db.session.commit()
-    return user
+    return _loaded(user)
 
 
 def make_pa(
@@ -138,7 +144,7 @@ def make_pa(
     if profile.status == "published":
         refresh_listing_areas(db.session, profile)
         db.session.commit()
-    return profile
+    return _loaded(profile)
 
 
 def make_offer(organisation: Organisation | None = None, **fields: Any) -> Offer:
@@ -165,4 +171,4 @@ def make_offer(organisation: Organisation | None = None, **fields: Any) -> Offer
     if offer.status == "published":
         refresh_listing_areas(db.session, offer)
         db.session.commit()
-    return offer
+    return _loaded(offer)

@@ -53,7 +53,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    organisation: Mapped[Organisation | None] = relationship(back_populates="staff")
+    organisation: Mapped[Organisation | None] = relationship(
+        back_populates="staff", foreign_keys=[organisation_id]
+    )
     council: Mapped[Council | None] = relationship()
 
     @property
@@ -67,6 +69,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    def get_id(self) -> str:
+        # The session remembers when the password was set: changing it signs out every other
+        # session (see the user loader in create_app).
+        return f"{self.id}.{self.password_changed_at:%Y%m%d%H%M%S%f}"
 
     def acts_for(self, organisation_id: int | None) -> bool:
         """True when this user is approved staff of that organisation."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import Flask, Response, current_app, g, has_request_context
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,29 @@ def queue_mail(session: Session, to: str, subject: str, body: str) -> OutboxMess
     """Add a message to the outbox; it is sent once the caller's transaction commits."""
     message = OutboxMessage(to_address=to, subject=subject, body=body)
     session.add(message)
+    if has_request_context():
+        g.mail_queued = True
     return message
+
+
+def init_app(app: Flask) -> None:
+    """Send queued mail at the end of the request that queued it.
+
+    A separate session sees only committed rows, so mail queued by a transaction that was
+    rolled back is never sent. Whatever fails here stays in the outbox for `flask send-mail`.
+    """
+
+    @app.after_request
+    def send_queued_mail(response: Response) -> Response:
+        if g.pop("mail_queued", False):
+            from marketplace.extensions import db
+
+            with Session(db.engine) as session:
+                try:
+                    send_pending(session)
+                except Exception:  # the outbox keeps the message; never fail the request
+                    app.logger.exception("Sending queued mail failed")
+        return response
 
 
 def _as_email(row: OutboxMessage, sender: str) -> EmailMessage:
