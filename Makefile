@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 assets: static/build/app.css
-static/build/app.css: package.json package-lock.json static/src/app.scss static/src/build.mjs
+static/build/app.css: package.json package-lock.json static/src/app.scss static/src/build.mjs static/src/favicon.svg
 	npm ci --no-audit --no-fund
 	npm run --silent build
 

@@ -67,9 +67,7 @@ def paginate(session: Session, select_stmt: Select[Any], page: int, per_page: in
         raise ValueError("per_page must be at least 1")
     if page < 1:
         raise NotFound("There is no such page of results.")
-    total = session.scalar(
-        select(func.count()).select_from(select_stmt.order_by(None).subquery())
-    )
+    total = session.scalar(select(func.count()).select_from(select_stmt.order_by(None).subquery()))
     result = Page(items=[], page=page, per_page=per_page, total=total or 0)
     if page > result.pages:
         raise NotFound(f"There is no page {page}. The results have {result.pages} pages.")

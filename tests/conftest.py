@@ -40,7 +40,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "MAIL_DIR": str(instance / "mail"),
             "INDEX_DIR": str(instance / "index"),
             "WTF_CSRF_ENABLED": False,
-            "SERVER_NAME": "localhost",
             "SITE_URL": "http://localhost",
         }
     )
@@ -65,9 +64,15 @@ def _clean_tables(app: Flask) -> Iterator[None]:
     yield
     with app.app_context():
         db.session.remove()
+        tables = db.metadata.sorted_tables
         with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            else:
+                connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+                for table in reversed(tables):
+                    connection.execute(table.delete())
         limiter.reset()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -10,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional
 
 from marketplace.directory.services import EMAIL_MAX, REPORT_DETAILS_MAX, REPORT_REASONS
@@ -22,9 +25,12 @@ BROWSE_KINDS = (
 )
 
 
-
 def _values(pairs: tuple[tuple[str, str], ...]) -> list[str]:
     return [value for value, _ in pairs]
+
+
+def _choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _tidy_text(value: str | None) -> str | None:
@@ -44,7 +50,7 @@ class BrowseForm(FlaskForm):
 
     kind = SelectField(
         "Show",
-        choices=BROWSE_KINDS,
+        choices=_choices(BROWSE_KINDS),
         default="offer",
         validate_choice=False,
         validators=[
@@ -55,7 +61,7 @@ class BrowseForm(FlaskForm):
     category = SelectField(
         "Category",
         description="Applies to services and activities",
-        choices=[("", "Any category"), *((c.slug, c.name) for c in CATEGORIES)],
+        choices=_choices([("", "Any category"), *((c.slug, c.name) for c in CATEGORIES)]),
         default="",
         validate_choice=False,
         validators=[
@@ -68,7 +74,7 @@ class BrowseForm(FlaskForm):
     )
     council = SelectField(
         "Council area",
-        choices=[("", "Any area")],
+        choices=_choices([("", "Any area")]),
         default="",
         validate_choice=False,
         widget=GovSelect(),
@@ -76,7 +82,7 @@ class BrowseForm(FlaskForm):
 
     def set_councils(self, councils: list[tuple[str, str]]) -> None:
         """Offer these (ONS code, name) councils, and accept only them."""
-        self.council.choices = [("", "Any area"), *councils]
+        self.council.choices = _choices([("", "Any area"), *councils])
         known = ["", *(code for code, _ in councils)]
         self.council.validators = [
             AnyOf(known, message="We do not know that council area. Choose one from the list")
@@ -86,7 +92,7 @@ class BrowseForm(FlaskForm):
 class ReportForm(FlaskForm):
     reason = RadioField(
         "What is the problem?",
-        choices=REPORT_REASONS,
+        choices=_choices(REPORT_REASONS),
         validate_choice=False,
         validators=[
             InputRequired(message="Select what the problem is"),

@@ -380,7 +380,11 @@ def organisation_page(session: Session, org_id: int, viewer: User | None) -> Org
         raise NotFound("Page not found. The organisation may have been removed.")
     codes = sorted(set(organisation.service_councils or []))
     council_names = (
-        list(session.scalars(select(Council.name).where(Council.code.in_(codes)).order_by(Council.name)))
+        list(
+            session.scalars(
+                select(Council.name).where(Council.code.in_(codes)).order_by(Council.name)
+            )
+        )
         if codes
         else []
     )
@@ -502,7 +506,9 @@ def remove_from_shortlist(session: Session, user: User, item_id: int) -> str:
     item = session.get(ShortlistItem, item_id)
     if item is None or item.user_id != user.id:
         raise NotFound("That is not on your shortlist.")
-    title = item.offer.title if item.offer else item.pa_profile.display_name if item.pa_profile else ""
+    title = (
+        item.offer.title if item.offer else item.pa_profile.display_name if item.pa_profile else ""
+    )
     session.delete(item)
     session.commit()
     return title

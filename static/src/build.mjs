@@ -10,6 +10,7 @@ const govuk = "node_modules/govuk-frontend/dist/govuk";
 cpSync(`${govuk}/assets/images`, `${out}/images`, { recursive: true });
 cpSync(`${govuk}/assets/manifest.json`, `${out}/manifest.json`);
 cpSync(`${govuk}/govuk-frontend.min.js`, `${out}/govuk-frontend.min.js`);
+cpSync("static/src/favicon.svg", `${out}/favicon.svg`);
 const result = compile("static/src/app.scss", {
   importers: [new NodePackageImporter()],
   style: "compressed",

@@ -1,0 +1,1 @@
+"""Deterministic demo data: real councils, fictional providers, PAs and offers (``flask demo-data``)."""
