@@ -233,8 +233,8 @@ def approve(
 
 def reject(session: Session, moderator: Any, version_id: int, reason: str) -> ListingVersion:
     """Refuse a version, saying why. The row is unchanged; a never-published one is a draft again."""
-    reason = required_text(reason)
     version, listing = _version_in_scope(session, moderator, version_id)
+    reason = required_text(reason)
     if version.status != "pending":
         raise InvalidTransition(version.status, "rejected", "This version")
     _decide(session, version, moderator, "rejected", reason)
@@ -277,14 +277,15 @@ def set_suspended(
     session: Session, moderator: Any, kind: str, listing_id: int, suspended: bool, reason: str
 ) -> Listing:
     """Hide a published listing (or show it again), telling its owners why."""
-    reason = required_text(reason)
     listing = require_in_scope(session, moderator, load_listing(session, kind, listing_id))
-    _set_suspended(session, listing, suspended, reason)
+    reason = required_text(reason)
+    switch_suspension(session, listing, suspended, reason)
     commit(session)
     return listing
 
 
-def _set_suspended(session: Session, listing: Listing, suspended: bool, reason: str) -> None:
+def switch_suspension(session: Session, listing: Listing, suspended: bool, reason: str) -> None:
+    """Suspend or republish a listing and tell its owners. Does not commit."""
     wanted, current = ("suspended", "published") if suspended else ("published", "suspended")
     model = type(listing)
     done = session.execute(
