@@ -10,6 +10,10 @@ from marketplace.permissions import Role
 
 
 def register_cli(app: Flask) -> None:
+    from marketplace.demo.cli import demo_data
+
+    app.cli.add_command(demo_data)
+
     @app.cli.command("send-mail")
     def send_mail() -> None:
         """Send the email outbox (retries what failed before; never sends a message twice)."""

@@ -45,6 +45,9 @@ class CouncilSpec:
 # Ofcom reserves these for drama: 0113 496 0000-0999 and so on; 01632 960xxx has no area.
 _NO_AREA = "01632 960"
 
+# One council a paragraph: code, name, short name, nation, phone prefix, towns, postcode areas,
+# places, PA backgrounds, weight.
+# fmt: off
 COUNCILS: tuple[CouncilSpec, ...] = (
     CouncilSpec(
         "E08000035", "Leeds City Council", "Leeds", "England", "0113 496 0",
@@ -68,7 +71,7 @@ COUNCILS: tuple[CouncilSpec, ...] = (
         (("english", 50), ("pakistani", 15), ("african", 8), ("somali", 5), ("polish", 6),
          ("arabic", 5), ("chinese", 4), ("bangladeshi", 3), ("romanian", 3)),
         14,
-        exclude=("M5", "M6", "M7", "M17", "M25", "M32", "M35", "M43", "M50"),
+        exclude=("M5", "M6", "M7", "M17", "M25", "M32", "M35", "M43", "M50"),  # Salford, Trafford…
     ),
     CouncilSpec(
         "E06000023", "Bristol City Council", "Bristol", "England", "0117 496 0",
@@ -102,7 +105,7 @@ COUNCILS: tuple[CouncilSpec, ...] = (
         (("english", 40), ("pakistani", 20), ("punjabi", 10), ("bangladeshi", 7), ("african", 8),
          ("gujarati", 4), ("arabic", 4), ("somali", 4), ("polish", 3)),
         16,
-        exclude=("B62", "B66", "B67", "B68", "B69", "B70", "B71"),
+        exclude=("B62", "B66", "B67", "B68", "B69", "B70", "B71"),  # Sandwell and Dudley
     ),
     CouncilSpec(
         "E10000020", "Norfolk County Council", "Norfolk", "England", _NO_AREA,
@@ -148,7 +151,7 @@ COUNCILS: tuple[CouncilSpec, ...] = (
         (("scottish", 65), ("pakistani", 12), ("polish", 8), ("african", 6), ("chinese", 4),
          ("arabic", 3), ("romanian", 2)),
         14,
-        exclude=("G9", "G58", "G64", "G73"),
+        exclude=("G9", "G58", "G64", "G73"),  # non-geographic; East Dunbartonshire; Rutherglen
     ),
     CouncilSpec(
         "S12000036", "City of Edinburgh Council", "Edinburgh", "Scotland", "0131 496 0",
@@ -192,7 +195,7 @@ COUNCILS: tuple[CouncilSpec, ...] = (
         (("welsh", 22), ("english", 45), ("somali", 8), ("arabic", 8), ("pakistani", 7),
          ("african", 6), ("polish", 4)),
         10,
-        exclude=("CF30", "CF64"),
+        exclude=("CF30", "CF64"),  # non-geographic; Penarth (Vale of Glamorgan)
     ),
     CouncilSpec(
         "W06000011", "Swansea Council", "Swansea", "Wales", _NO_AREA,
@@ -227,6 +230,8 @@ COUNCILS: tuple[CouncilSpec, ...] = (
         5,
     ),
 )
+# fmt: on
+
 COUNCIL_BY_CODE: dict[str, CouncilSpec] = {c.code: c for c in COUNCILS}
 
 _NUMBER = re.compile(r"^[A-Z]+(?P<number>[0-9]+)")
@@ -236,7 +241,9 @@ def _geographic(code: str) -> bool:
     # Districts numbered 80 and above (LS98, BS99, CF91 ...) and a few others are PO boxes
     # or large users, with no homes to serve.
     match = _NUMBER.match(code)
-    return bool(match) and int(match.group("number")) < 80 and code not in {"M60", "M61", "E1W"}
+    if match is None or code in {"M60", "M61", "E1W"}:
+        return False
+    return int(match.group("number")) < 80
 
 
 @cache
@@ -251,7 +258,7 @@ def council_districts(code: str) -> tuple[str, ...]:
             (geo.distance_km(centre, district), district.code)
             for district in known.values()
             if district.nation == spec.nation
-            and re.match(r"[A-Z]+", district.code).group() in spec.areas  # type: ignore[union-attr]
+            and re.sub(r"[0-9].*", "", district.code) in spec.areas  # the postcode area
             and district.code not in spec.exclude
             and _geographic(district.code)
             and geo.distance_km(centre, district) <= town.radius_km

@@ -16,6 +16,8 @@ class Background:
     languages: tuple[str, ...]  # besides English, from vocab.LANGUAGES
 
 
+# Given names (women, men), surnames, and languages besides English, by background.
+# fmt: off
 BACKGROUNDS: dict[str, Background] = {
     "english": Background(
         ("Sarah", "Emma", "Claire", "Joanne", "Helen", "Rachel", "Lisa", "Karen", "Amy", "Laura",
@@ -137,6 +139,7 @@ VENUES = {
                 "{place} Community Garden"),
     "centre": ("{place} Resource Centre", "{place} Day Centre", "{place} Hub"),
 }
+# fmt: on
 WELSH_VENUES = ("Neuadd Goffa {place}", "Canolfan {place}", "Neuadd y Dref, {place}")
 
 TRAINING = (

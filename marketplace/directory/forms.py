@@ -15,7 +15,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional
 
-from marketplace.directory.services import EMAIL_MAX, REPORT_DETAILS_MAX, REPORT_REASONS
+from marketplace.directory.reports import EMAIL_MAX, REPORT_DETAILS_MAX, REPORT_REASONS
 from marketplace.directory.vocab import CATEGORIES
 
 BROWSE_KINDS = (

@@ -1,4 +1,4 @@
-"""The public directory: browsing, listing pages, shortlists and reports of problems.
+"""The public directory: browsing and the pages of offers, personal assistants and organisations.
 
 Only published listings are public. An offer is public only while its owner (organisation or
 personal assistant) is published too. A listing that is not public is shown only to its owner
@@ -7,12 +7,11 @@ and to moderators; to everyone else it does not exist (NotFound), so ids leak no
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import User
@@ -23,26 +22,14 @@ from marketplace.directory.models import (
     Offer,
     Organisation,
     PAProfile,
-    ShortlistItem,
 )
 from marketplace.errors import NotFound, ValidationFailed
-from marketplace.moderation.models import Report
 from marketplace.pagination import Page, paginate
 from marketplace.permissions import Permission, has_permission
 
 PUBLISHED = "published"
 # The browse filter's kinds, and the name each has in listing_areas and reports.
 AREA_KIND = {"offer": "offer", "pa": "pa_profile", "organisation": "organisation"}
-REPORT_KINDS = ("offer", "pa_profile", "organisation")
-REPORT_REASONS = (
-    ("wrong_information", "The information is wrong"),
-    ("closed", "It has closed or is not operating"),
-    ("safeguarding", "A safeguarding concern"),
-    ("inappropriate", "Inappropriate content"),
-    ("other", "Something else"),
-)
-REPORT_DETAILS_MAX = 2000
-EMAIL_MAX = 254  # the size of reports.reporter_email
 
 Listing = Offer | PAProfile | Organisation
 
@@ -83,52 +70,6 @@ def _status_text(listing: Listing) -> str:
     if listing.status != PUBLISHED:
         return vocab.label(vocab.LISTING_STATUSES, listing.status)
     return "Not public: the provider's listing is not published"
-
-
-# --- Price breakdown ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PricePart:
-    key: str
-    label: str
-    basis_points: int
-    pence: int
-
-
-_PRICE_PARTS = (
-    ("direct", "Direct support", "direct_bp"),
-    ("coordination", "Service coordination", "coordination_bp"),
-    ("overheads", "Overheads", "overheads_bp"),
-)
-
-
-def _value(source: Any, name: str, default: Any = None) -> Any:
-    # Works for a model and for a listing version's snapshot (a dict) alike.
-    if isinstance(source, Mapping):
-        return source.get(name, default)
-    return getattr(source, name, default)
-
-
-def price_parts(offer: Any) -> list[PricePart]:
-    """Split an offer's price into direct support, coordination and overheads, in pence.
-
-    Each part is rounded so that the parts always add up to the whole price exactly (largest
-    remainder: the pennies left after rounding down go to the parts that lost most).
-    """
-    price = int(_value(offer, "price_pence", 0) or 0)
-    shares = [int(_value(offer, attr, 0) or 0) for _, _, attr in _PRICE_PARTS]
-    exact = [price * share for share in shares]
-    pence = [amount // 10_000 for amount in exact]
-    if sum(shares) == 10_000:
-        leftover = price - sum(pence)
-        by_remainder = sorted(range(len(exact)), key=lambda i: -(exact[i] % 10_000))
-        for i in by_remainder[:leftover]:
-            pence[i] += 1
-    return [
-        PricePart(key, label, share, amount)
-        for (key, label, _), share, amount in zip(_PRICE_PARTS, shares, pence, strict=True)
-    ]
 
 
 # --- Browsing -----------------------------------------------------------------------------
@@ -398,7 +339,8 @@ def organisation_page(session: Session, org_id: int, viewer: User | None) -> Org
     )
 
 
-def _public_listing(session: Session, kind: str, listing_id: int) -> Listing:
+def public_listing(session: Session, kind: str, listing_id: int) -> Listing:
+    """A listing everyone may see, by kind (offer, pa_profile, organisation); else NotFound."""
     model: type[Offer] | type[PAProfile] | type[Organisation]
     if kind == "offer":
         model = Offer
@@ -408,7 +350,7 @@ def _public_listing(session: Session, kind: str, listing_id: int) -> Listing:
         model = Organisation
     else:
         raise NotFound("Page not found.")
-    listing = session.get(model, listing_id)
+    listing = cast("Listing | None", session.get(model, listing_id))
     if listing is None or not is_public(listing):
         raise NotFound("Page not found. The listing may have been removed.")
     return listing
@@ -420,145 +362,3 @@ def listing_title(listing: Listing) -> str:
     if isinstance(listing, PAProfile):
         return listing.display_name
     return listing.name
-
-
-# --- Shortlist ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShortlistEntry:
-    item: ShortlistItem
-    title: str
-    public: bool
-
-
-@dataclass(frozen=True)
-class Shortlist:
-    offers: list[ShortlistEntry]
-    pas: list[ShortlistEntry]
-
-    @property
-    def empty(self) -> bool:
-        return not self.offers and not self.pas
-
-
-def shortlist_for(session: Session, user: User) -> Shortlist:
-    """The user's saved offers and personal assistants, oldest first.
-
-    Listings that are no longer public stay on the list, marked, so nothing vanishes unexplained.
-    """
-    items = session.scalars(
-        select(ShortlistItem)
-        .where(ShortlistItem.user_id == user.id)
-        .options(selectinload(ShortlistItem.offer), selectinload(ShortlistItem.pa_profile))
-        .order_by(ShortlistItem.created_at, ShortlistItem.id)
-    ).all()
-    offers = [
-        ShortlistEntry(item, item.offer.title, is_public(item.offer))
-        for item in items
-        if item.offer is not None
-    ]
-    pas = [
-        ShortlistEntry(item, item.pa_profile.display_name, is_public(item.pa_profile))
-        for item in items
-        if item.pa_profile is not None
-    ]
-    return Shortlist(offers, pas)
-
-
-def _add_to_shortlist(session: Session, user: User, item: ShortlistItem, exists: Any) -> bool:
-    if session.scalar(select(ShortlistItem.id).where(ShortlistItem.user_id == user.id, exists)):
-        return False
-    session.add(item)
-    try:
-        session.commit()
-    except IntegrityError:
-        # The same item added twice at once: the unique index kept one; that is what was wanted.
-        session.rollback()
-        return False
-    return True
-
-
-def add_offer_to_shortlist(session: Session, user: User, offer_id: int) -> bool:
-    """Save a public offer to the user's shortlist. False when it was there already."""
-    offer = _public_listing(session, "offer", offer_id)
-    return _add_to_shortlist(
-        session,
-        user,
-        ShortlistItem(user_id=user.id, offer_id=offer.id),
-        ShortlistItem.offer_id == offer.id,
-    )
-
-
-def add_pa_to_shortlist(session: Session, user: User, pa_id: int) -> bool:
-    """Save a public personal assistant to the user's shortlist. False when already there."""
-    profile = _public_listing(session, "pa_profile", pa_id)
-    return _add_to_shortlist(
-        session,
-        user,
-        ShortlistItem(user_id=user.id, pa_profile_id=profile.id),
-        ShortlistItem.pa_profile_id == profile.id,
-    )
-
-
-def remove_from_shortlist(session: Session, user: User, item_id: int) -> str:
-    """Delete one of the user's own shortlist items; returns its title. Others' → NotFound."""
-    item = session.get(ShortlistItem, item_id)
-    if item is None or item.user_id != user.id:
-        raise NotFound("That is not on your shortlist.")
-    title = (
-        item.offer.title if item.offer else item.pa_profile.display_name if item.pa_profile else ""
-    )
-    session.delete(item)
-    session.commit()
-    return title
-
-
-# --- Reports ------------------------------------------------------------------------------
-
-
-def reportable_listing(session: Session, kind: str, listing_id: int) -> Listing:
-    """A public listing that may be reported; NotFound for an unknown kind or hidden listing."""
-    return _public_listing(session, kind, listing_id)
-
-
-def report_problem(
-    session: Session,
-    kind: str,
-    listing_id: int,
-    reporter: User | None,
-    reason: str,
-    details: str,
-    email: str = "",
-) -> Report:
-    """Record an open report about a public listing for the moderators.
-
-    Anyone may report. A signed-out reporter may leave an email address for a reply. Raises
-    NotFound for a listing that is not public, ValidationFailed for an unusable report.
-    """
-    listing = _public_listing(session, kind, listing_id)
-    details = (details or "").replace("\r\n", "\n").strip()
-    email = "" if reporter is not None else (email or "").strip().lower()
-    errors: dict[str, str] = {}
-    if reason not in vocab.values(REPORT_REASONS):
-        errors["reason"] = "Select what the problem is"
-    if not details:
-        errors["details"] = "Enter details of the problem"
-    elif len(details) > REPORT_DETAILS_MAX:
-        errors["details"] = f"Details must be {REPORT_DETAILS_MAX:,} characters or fewer"
-    if len(email) > EMAIL_MAX or (email and "@" not in email):
-        errors["email"] = "Enter an email address in the correct format, like name@example.com"
-    if errors:
-        raise ValidationFailed(errors)
-    report = Report(
-        kind=kind,
-        listing_id=listing.id,
-        reason=reason,
-        details=details,
-        reporter_id=reporter.id if reporter is not None else None,
-        reporter_email=email,
-        status="open",
-    )
-    session.add(report)
-    session.commit()
-    return report

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.sansio.blueprints import BlueprintSetupState
 from flask_login import current_user
 
 from marketplace.accounts.models import User
-from marketplace.directory import services, vocab
+from marketplace.directory import reports, services, vocab
+from marketplace.directory import shortlist as shortlists
 from marketplace.directory.forms import BrowseForm, ReportForm
+from marketplace.directory.pricing import price_parts
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db, limiter
 from marketplace.forms import add_errors, render_invalid
@@ -35,20 +38,26 @@ _ID_ARGS = {
 def listing_url(kind: str, listing_id: int) -> str:
     """The public page of a listing of that kind (offer, pa or pa_profile, organisation)."""
     endpoint = LISTING_ENDPOINTS[kind]
-    return url_for(endpoint, **{_ID_ARGS[endpoint]: listing_id})
+    values: dict[str, Any] = {_ID_ARGS[endpoint]: listing_id}
+    return url_for(endpoint, **values)
 
 
 # Shared with every template, so the macros in templates/macros/listing.html work wherever they
 # are imported (with or without context).
 bp.add_app_template_global(listing_url, "listing_url")
-bp.add_app_template_global(services.price_parts, "price_parts")
-bp.add_app_template_global(vocab, "vocab")
+bp.add_app_template_global(price_parts, "price_parts")
+
+
+@bp.record_once
+def _share_vocab(state: BlueprintSetupState) -> None:
+    state.app.jinja_env.globals.setdefault("vocab", vocab)
 
 
 def _viewer() -> User | None:
     if not current_user.is_authenticated:
         return None
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    user: User = current_user._get_current_object()
+    return user
 
 
 def _report_limit() -> str:
@@ -114,7 +123,7 @@ def organisation(org_id: int) -> Any:
 @bp.get("/shortlist")
 @require(Permission.SHORTLIST)
 def shortlist() -> Any:
-    saved = services.shortlist_for(db.session, current_user)
+    saved = shortlists.shortlist_for(db.session, current_user)
     return render_template("directory/shortlist.html", title="Your shortlist", shortlist=saved)
 
 
@@ -128,21 +137,21 @@ def _flash_added(added: bool) -> None:
 @bp.post("/shortlist/offers/<int:offer_id>")
 @require(Permission.SHORTLIST)
 def shortlist_add_offer(offer_id: int) -> Any:
-    _flash_added(services.add_offer_to_shortlist(db.session, current_user, offer_id))
+    _flash_added(shortlists.add_offer_to_shortlist(db.session, current_user, offer_id))
     return redirect(listing_url("offer", offer_id))
 
 
 @bp.post("/shortlist/pas/<int:pa_id>")
 @require(Permission.SHORTLIST)
 def shortlist_add_pa(pa_id: int) -> Any:
-    _flash_added(services.add_pa_to_shortlist(db.session, current_user, pa_id))
+    _flash_added(shortlists.add_pa_to_shortlist(db.session, current_user, pa_id))
     return redirect(listing_url("pa", pa_id))
 
 
 @bp.post("/shortlist/<int:item_id>/remove")
 @require(Permission.SHORTLIST)
 def shortlist_remove(item_id: int) -> Any:
-    title = services.remove_from_shortlist(db.session, current_user, item_id)
+    title = shortlists.remove_from_shortlist(db.session, current_user, item_id)
     flash(f"{title} has been removed from your shortlist." if title else "Removed.", "success")
     return redirect(url_for("directory.shortlist"))
 
@@ -150,7 +159,7 @@ def shortlist_remove(item_id: int) -> Any:
 @bp.route("/report/<kind>/<int:listing_id>", methods=["GET", "POST"])
 @limiter.limit(_report_limit, methods=["POST"])
 def report(kind: str, listing_id: int) -> Any:
-    listing = services.reportable_listing(db.session, kind, listing_id)
+    listing = reports.reportable_listing(db.session, kind, listing_id)
     viewer = _viewer()
     form = ReportForm()
     if viewer is not None:
@@ -164,7 +173,7 @@ def report(kind: str, listing_id: int) -> Any:
         if not form.validate():
             return render_invalid("directory/report.html", form, **context)
         try:
-            services.report_problem(
+            reports.report_problem(
                 db.session,
                 kind,
                 listing_id,

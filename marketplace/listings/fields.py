@@ -100,6 +100,9 @@ class GovDateField(Field):
         super().__init__(*args, **kwargs)
         self.required_message = required
 
+    def _value(self) -> str:
+        return self.data.isoformat() if self.data else ""
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         parts = [str(v).strip() for v in valuelist][:3]
         parts += [""] * (3 - len(parts))
@@ -108,7 +111,9 @@ class GovDateField(Field):
         if not any(parts):
             return
         name = self.label.text[0].lower() + self.label.text[1:]
-        missing = [what for what, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        missing = [
+            what for what, part in zip(("day", "month", "year"), parts, strict=True) if not part
+        ]
         if missing:
             raise ValueError(f"The {name} must include a {' and a '.join(missing)}")
         if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:

@@ -17,8 +17,8 @@ from marketplace import geo
 from marketplace.clock import today
 from marketplace.directory import vocab
 from marketplace.errors import ValidationFailed
-from marketplace.money import MAX_PRICE_PENCE, format_pence, format_percent
 from marketplace.moderation.snapshots import check_to_json, normalise
+from marketplace.money import MAX_PRICE_PENCE, format_pence, format_percent
 
 Pairs = tuple[tuple[str, str], ...]
 AVAILABILITY_SLOTS: Pairs = tuple(
@@ -30,7 +30,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEBSITE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
-def _text(errors: dict[str, str], name: str, value: str, label: str, limit: int, *, required: bool) -> str:
+def _text(
+    errors: dict[str, str], name: str, value: str, label: str, limit: int, *, required: bool
+) -> str:
     value = (value or "").strip()
     if required and not value:
         errors[name] = f"Enter {label}"
@@ -39,14 +41,18 @@ def _text(errors: dict[str, str], name: str, value: str, label: str, limit: int,
     return value
 
 
-def _known(errors: dict[str, str], name: str, chosen: Iterable[str], pairs: Pairs, what: str) -> list[str]:
+def _known(
+    errors: dict[str, str], name: str, chosen: Iterable[str], pairs: Pairs, what: str
+) -> list[str]:
     chosen = list(dict.fromkeys(chosen or []))  # keep the order, drop repeats
     if any(value not in vocab.values(pairs) for value in chosen):
         errors[name] = f"Select {what} from the list"
     return chosen
 
 
-def _one_of(errors: dict[str, str], name: str, value: str | None, pairs: Pairs, message: str) -> str:
+def _one_of(
+    errors: dict[str, str], name: str, value: str | None, pairs: Pairs, message: str
+) -> str:
     if value not in vocab.values(pairs):
         errors[name] = message
     return value or ""
@@ -62,7 +68,9 @@ def _amount(
     if pence <= 0:
         errors[name] = f"{label[0].upper()}{label[1:]} must be more than £0"
     elif pence > MAX_PRICE_PENCE:
-        errors[name] = f"{label[0].upper()}{label[1:]} must be {format_pence(MAX_PRICE_PENCE)} or less"
+        errors[name] = (
+            f"{label[0].upper()}{label[1:]} must be {format_pence(MAX_PRICE_PENCE)} or less"
+        )
     return pence
 
 
@@ -140,12 +148,19 @@ def offer_data(offer: OfferInput, *, council_run: bool = False) -> dict[str, Any
     """
     errors: dict[str, str] = {}
     title = _text(errors, "title", offer.title, "a title", 120, required=True)
-    description = _text(errors, "description", offer.description, "a description", 5000, required=True)
+    description = _text(
+        errors, "description", offer.description, "a description", 5000, required=True
+    )
     category = _one_of(
-        errors, "category", offer.category, tuple((c.slug, c.name) for c in vocab.CATEGORIES),
+        errors,
+        "category",
+        offer.category,
+        tuple((c.slug, c.name) for c in vocab.CATEGORIES),
         "Select a category",
     )
-    unit = _one_of(errors, "price_unit", offer.price_unit, vocab.PRICE_UNITS, "Select what the price is for")
+    unit = _one_of(
+        errors, "price_unit", offer.price_unit, vocab.PRICE_UNITS, "Select what the price is for"
+    )
     free = unit == "free"
     if free:
         if offer.price:
@@ -171,7 +186,9 @@ def offer_data(offer: OfferInput, *, council_run: bool = False) -> dict[str, Any
                 f"The shares of the price must add up to 100% (they add up to {format_percent(total)})"
             )
 
-    deployments = _known(errors, "deployments", offer.deployments, vocab.DEPLOYMENTS, "how it can be paid")
+    deployments = _known(
+        errors, "deployments", offer.deployments, vocab.DEPLOYMENTS, "how it can be paid"
+    )
     if not free and not deployments and "deployments" not in errors:
         errors["deployments"] = "Select at least one way a personal budget can pay for this offer"
     elif "dp" in deployments and category == vocab.LONG_TERM_RESIDENTIAL:
@@ -184,13 +201,20 @@ def offer_data(offer: OfferInput, *, council_run: bool = False) -> dict[str, Any
             "A direct payment cannot pay for a service the council runs itself. Untick direct payment"
         )
 
-    delivery = _known(errors, "delivery", offer.delivery, vocab.DELIVERY_MODES, "how it is delivered")
+    delivery = _known(
+        errors, "delivery", offer.delivery, vocab.DELIVERY_MODES, "how it is delivered"
+    )
     if not delivery and "delivery" not in errors:
         errors["delivery"] = "Select at least one way the offer is delivered"
     venue_address, venue_postcode, venue_district = "", None, None
     if "venue" in delivery:
         venue_address = _text(
-            errors, "venue_address", offer.venue_address, "the address of the venue", 300, required=True
+            errors,
+            "venue_address",
+            offer.venue_address,
+            "the address of the venue",
+            300,
+            required=True,
         )
         try:
             postcode = geo.parse_postcode(offer.venue_postcode, allow_district=False)
@@ -213,7 +237,9 @@ def offer_data(offer: OfferInput, *, council_run: bool = False) -> dict[str, Any
         "title": title,
         "description": description,
         "category": category,
-        "age_groups": _known(errors, "age_groups", offer.age_groups, vocab.AGE_GROUPS, "age groups"),
+        "age_groups": _known(
+            errors, "age_groups", offer.age_groups, vocab.AGE_GROUPS, "age groups"
+        ),
         "needs": _known(errors, "needs", offer.needs, vocab.NEEDS, "needs"),
         "price_pence": price,
         "price_unit": unit,
@@ -230,11 +256,17 @@ def offer_data(offer: OfferInput, *, council_run: bool = False) -> dict[str, Any
         "venue_postcode": venue_postcode,
         "venue_district": venue_district,
         "days": _known(errors, "days", offer.days, vocab.DAYS, "days"),
-        "time_bands": _known(errors, "time_bands", offer.time_bands, vocab.TIME_BANDS, "times of day"),
+        "time_bands": _known(
+            errors, "time_bands", offer.time_bands, vocab.TIME_BANDS, "times of day"
+        ),
         "capacity": capacity,
         "vacancies": vacancies,
         "accessibility": _known(
-            errors, "accessibility", offer.accessibility, vocab.ACCESSIBILITY, "accessibility features"
+            errors,
+            "accessibility",
+            offer.accessibility,
+            vocab.ACCESSIBILITY,
+            "accessibility features",
         ),
         "languages": _known(errors, "languages", offer.languages, vocab.LANGUAGES, "languages"),
     }
@@ -284,19 +316,29 @@ def pa_profile_data(profile: PAProfileInput, checks: list[dict[str, Any]]) -> di
     """Check a PA profile; return its snapshot (with the given checks). Only the district of the
     home postcode is kept: a PA is never located more precisely than that."""
     errors: dict[str, str] = {}
-    display_name = _text(errors, "display_name", profile.display_name, "the name to show", 120, required=True)
+    display_name = _text(
+        errors, "display_name", profile.display_name, "the name to show", 120, required=True
+    )
     employment = _one_of(
         errors, "employment", profile.employment, vocab.PA_EMPLOYMENT, "Select how you want to work"
     )
     hourly = _amount(errors, "hourly_rate", profile.hourly_rate, "your hourly rate", required=True)
-    sleep_in = _amount(errors, "sleep_in_rate", profile.sleep_in_rate, "the sleep-in rate", required=False)
+    sleep_in = _amount(
+        errors, "sleep_in_rate", profile.sleep_in_rate, "the sleep-in rate", required=False
+    )
     waking = _amount(
-        errors, "waking_night_rate", profile.waking_night_rate, "the waking night rate", required=False
+        errors,
+        "waking_night_rate",
+        profile.waking_night_rate,
+        "the waking night rate",
+        required=False,
     )
     bio = _text(errors, "bio", profile.bio, "something about yourself", 5000, required=True)
     if profile.experience_years is None:
         errors["experience_years"] = "Enter your years of experience, as a whole number"
-    experience = _whole(errors, "experience_years", profile.experience_years, "Years of experience", 0, 70)
+    experience = _whole(
+        errors, "experience_years", profile.experience_years, "Years of experience", 0, 70
+    )
     if profile.travel_km is None:
         errors["travel_km"] = "Enter how far you will travel, in kilometres"
     travel = _whole(errors, "travel_km", profile.travel_km, "Distance you will travel", 0, 200)
@@ -315,9 +357,15 @@ def pa_profile_data(profile: PAProfileInput, checks: list[dict[str, Any]]) -> di
         "experience_years": experience,
         "skills": _known(errors, "skills", profile.skills, vocab.PA_SKILLS, "skills"),
         "languages": _known(errors, "languages", profile.languages, vocab.LANGUAGES, "languages"),
-        "gender": _one_of(errors, "gender", profile.gender, vocab.GENDERS, "Select a gender, or prefer not to say"),
+        "gender": _one_of(
+            errors, "gender", profile.gender, vocab.GENDERS, "Select a gender, or prefer not to say"
+        ),
         "availability": _known(
-            errors, "availability", profile.availability, AVAILABILITY_SLOTS, "times you are available"
+            errors,
+            "availability",
+            profile.availability,
+            AVAILABILITY_SLOTS,
+            "times you are available",
         ),
         "home_district": home_district,
         "travel_km": travel,
@@ -339,7 +387,9 @@ class CheckInput:
 def check_data(check: CheckInput) -> dict[str, Any]:
     """Check one background check or document; return it as a snapshot holds it."""
     errors: dict[str, str] = {}
-    kind = _one_of(errors, "kind", check.kind, vocab.CHECK_KINDS, "Select the kind of check or document")
+    kind = _one_of(
+        errors, "kind", check.kind, vocab.CHECK_KINDS, "Select the kind of check or document"
+    )
     title = _text(errors, "title", check.title, "a title", 120, required=False)
     reference = _text(errors, "reference", check.reference, "a reference", 60, required=False)
     if check.issued_on is None:
@@ -407,8 +457,12 @@ def organisation_data(org: OrganisationInput, known_councils: Iterable[str]) -> 
     """
     errors: dict[str, str] = {}
     name = _text(errors, "name", org.name, "the name of the organisation", 160, required=True)
-    kind = _one_of(errors, "kind", org.kind, vocab.ORGANISATION_KINDS, "Select the kind of organisation")
-    description = _text(errors, "description", org.description, "a description", 5000, required=True)
+    kind = _one_of(
+        errors, "kind", org.kind, vocab.ORGANISATION_KINDS, "Select the kind of organisation"
+    )
+    description = _text(
+        errors, "description", org.description, "a description", 5000, required=True
+    )
     email = _text(errors, "email", org.email, "an email address", 254, required=False).lower()
     if email and "email" not in errors and not _EMAIL.match(email):
         errors["email"] = "Enter an email address in the correct format, like name@example.com"
@@ -417,7 +471,9 @@ def organisation_data(org: OrganisationInput, known_councils: Iterable[str]) -> 
         errors["phone"] = "Enter a phone number, like 0113 496 0000"
     website = _text(errors, "website", org.website, "a website address", 300, required=False)
     if website and "website" not in errors and not _WEBSITE.match(website):
-        errors["website"] = "Enter a website address starting with https://, like https://example.org"
+        errors["website"] = (
+            "Enter a website address starting with https://, like https://example.org"
+        )
 
     base_postcode, base_district, nation = "", "", None
     try:
@@ -425,7 +481,11 @@ def organisation_data(org: OrganisationInput, known_councils: Iterable[str]) -> 
     except geo.UnknownPostcode as error:
         errors["base_postcode"] = error.message
     else:
-        base_postcode, base_district, nation = postcode.text, postcode.district.code, postcode.district.nation
+        base_postcode, base_district, nation = (
+            postcode.text,
+            postcode.district.code,
+            postcode.district.nation,
+        )
 
     councils = list(dict.fromkeys(org.service_councils or []))
     if set(councils) - set(known_councils):
@@ -445,8 +505,12 @@ def organisation_data(org: OrganisationInput, known_councils: Iterable[str]) -> 
         if code not in districts:
             districts.append(code)
 
-    regulator = _one_of(errors, "regulator", org.regulator, vocab.REGULATORS, "Select the regulator")
-    regulator_id = _text(errors, "regulator_id", org.regulator_id, "the registration number", 40, required=False)
+    regulator = _one_of(
+        errors, "regulator", org.regulator, vocab.REGULATORS, "Select the regulator"
+    )
+    regulator_id = _text(
+        errors, "regulator_id", org.regulator_id, "the registration number", 40, required=False
+    )
     rating = org.rating or None
     inspected = org.last_inspected_on
     if inspected is not None and inspected > today():
@@ -468,7 +532,9 @@ def organisation_data(org: OrganisationInput, known_councils: Iterable[str]) -> 
         if not regulator_id and "regulator_id" not in errors:
             errors["regulator_id"] = "Enter your registration number with the regulator"
         if rating and rating not in vocab.values(vocab.RATINGS[regulator]):
-            errors["rating"] = f"Select a rating that {vocab.label(vocab.REGULATORS, regulator)} gives"
+            errors["rating"] = (
+                f"Select a rating that {vocab.label(vocab.REGULATORS, regulator)} gives"
+            )
     data = {
         "name": name,
         "kind": kind,

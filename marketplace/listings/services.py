@@ -9,12 +9,14 @@ pending ``ListingVersion`` until a moderator approves it. Each public function i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from marketplace.clock import utcnow
+from marketplace.clock import today, utcnow
 from marketplace.directory.models import Council, Offer, Organisation, PAProfile
 from marketplace.directory.vocab import COUNCIL_RUN
 from marketplace.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
@@ -33,6 +35,19 @@ from marketplace.permissions import Permission, has_permission
 Outcome = Literal["saved", "pending", "unchanged"]
 
 
+@dataclass(frozen=True)
+class CheckView:
+    kind: str
+    title: str
+    reference: str
+    issued_on: date | None
+    expires_on: date | None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < today()
+
+
 @dataclass
 class Editing:
     """A listing as its owner edits it: the pending version's data if one waits, else the row's."""
@@ -45,6 +60,20 @@ class Editing:
     @property
     def title(self) -> str:
         return title_of(self.listing)
+
+    @property
+    def checks(self) -> list[CheckView]:
+        """A PA's checks as they are being edited (dates parsed back from the snapshot)."""
+        return [
+            CheckView(
+                kind=c["kind"],
+                title=c["title"],
+                reference=c["reference"],
+                issued_on=date.fromisoformat(c["issued_on"]) if c["issued_on"] else None,
+                expires_on=date.fromisoformat(c["expires_on"]) if c["expires_on"] else None,
+            )
+            for c in self.data.get("checks") or []
+        ]
 
 
 def editable_data(session: Session, listing: Listing) -> dict[str, Any]:
@@ -95,7 +124,9 @@ def create_offer(session: Session, user: Any, offer: rules.OfferInput) -> Offer:
         if has_permission(user, Permission.MANAGE_PA_PROFILE):
             raise DomainError("Create your personal assistant profile before you add offers.")
         raise NotFound("Page not found. If you typed the web address, check it is correct.")
-    data = rules.offer_data(offer, council_run=organisation is not None and organisation.kind == COUNCIL_RUN)
+    data = rules.offer_data(
+        offer, council_run=organisation is not None and organisation.kind == COUNCIL_RUN
+    )
     row = Offer(organisation=organisation, pa_profile=profile, status="draft")
     apply(row, data)
     session.add(row)
@@ -125,7 +156,11 @@ def save_pa_profile(session: Session, user: Any, profile: rules.PAProfileInput) 
         row = PAProfile(user_id=user.id, status="draft")
         apply(row, data)
         session.add(row)
-        commit(session)
+        try:
+            session.commit()
+        except IntegrityError as error:  # the same form sent twice at once: one profile only
+            session.rollback()
+            raise Conflict("You already have a profile. Open it from your listings.") from error
         return "saved"
     outcome = _save(session, user, row, data)
     commit(session)
@@ -175,7 +210,9 @@ def remove_check(session: Session, user: Any, index: int, kind: str) -> Outcome:
 
 def council_choices(session: Session) -> list[tuple[str, str]]:
     """Every council as (code, name), by nation and name, for the service-area checkboxes."""
-    rows = session.execute(select(Council.code, Council.name).order_by(Council.nation, Council.name))
+    rows = session.execute(
+        select(Council.code, Council.name).order_by(Council.nation, Council.name)
+    )
     return [(code, name) for code, name in rows]
 
 
@@ -236,7 +273,8 @@ def submit_for_review(session: Session, user: Any, kind: str, listing_id: int) -
         _check_complete(session, listing)
     except ValidationFailed as error:
         raise DomainError(
-            "Complete the listing before you send it for review: " + "; ".join(error.errors.values())
+            "Complete the listing before you send it for review: "
+            + "; ".join(error.errors.values())
         ) from error
     version = propose(session, listing, snapshot(listing), user)
     listing.status = "pending"

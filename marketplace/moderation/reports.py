@@ -65,7 +65,8 @@ def close_report(
 ) -> Report:
     """Close a report with its outcome; optionally suspend the (published) listing it is about.
 
-    The reporter, when they left an address, hears the outcome.
+    The reporter, when they left an address, hears that it was handled (not the moderator's notes);
+    the listing's owners, if it is suspended, get the outcome as the reason.
     """
     item = report_item(session, moderator, report_id)
     outcome = required_text(outcome, "outcome", "what you found and did")
@@ -88,7 +89,7 @@ def close_report(
             address,
             f"Your report about {item.title}",
             f"Thank you for telling us about a problem with “{item.title}”. "
-            f"A moderator has looked into it:\n\n{outcome}\n",
+            "A moderator has looked into it and closed your report.\n",
         )
     commit(session)
     session.refresh(item.report)

@@ -18,7 +18,7 @@ from marketplace.accounts.models import User
 from marketplace.clock import today, utcnow
 from marketplace.directory.areas import refresh_listing_areas
 from marketplace.directory.models import Council, Offer, Organisation, PAProfile
-from marketplace.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
+from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from marketplace.listings.ownership import owns
 from marketplace.mail.services import queue_mail
 from marketplace.moderation.models import ListingVersion
@@ -33,7 +33,6 @@ from marketplace.moderation.snapshots import (
     council_codes,
     describe,
     diff,
-    kind_of,
     snapshot,
     title_in,
     title_of,
@@ -69,7 +68,9 @@ def required_text(text: str, field_name: str = "reason", label: str = "the reaso
         raise ValidationFailed({field_name: f"Enter {label}"})
     if len(text) > REASON_LIMIT:
         raise ValidationFailed(
-            {field_name: f"{label[0].upper()}{label[1:]} must be {REASON_LIMIT:,} characters or fewer"}
+            {
+                field_name: f"{label[0].upper()}{label[1:]} must be {REASON_LIMIT:,} characters or fewer"
+            }
         )
     return text
 
@@ -146,7 +147,9 @@ class Review:
         return KIND_LABELS[self.kind]
 
 
-def _version_in_scope(session: Session, moderator: Any, version_id: int) -> tuple[ListingVersion, Listing]:
+def _version_in_scope(
+    session: Session, moderator: Any, version_id: int
+) -> tuple[ListingVersion, Listing]:
     version = session.get(ListingVersion, version_id)
     if version is None:
         raise NotFound("Page not found. If you typed the web address, check it is correct.")
@@ -212,7 +215,22 @@ def approve(
     if seen is not None and seen != fingerprint(version):
         raise Conflict(CHANGED_SINCE_SEEN)
     was_published = ever_published(listing)
+    unrecorded = was_published and not approved_versions(session, version.kind, listing.id)
     _decide(session, version, moderator, "approved")
+    if unrecorded:
+        # Published before versions were kept (imported, or added by a council): record what the
+        # public saw as version 0, so the history can show what this first change changed.
+        session.add(
+            ListingVersion(
+                kind=version.kind,
+                listing_id=listing.id,
+                number=0,
+                data=snapshot(listing),
+                status="approved",
+                submitted_by_id=None,
+                submitted_at=version.submitted_at,
+            )
+        )
     apply(listing, version.data)
     listing.status = "published"
     listing.last_reviewed_on = today()
@@ -317,6 +335,11 @@ class HistoryEntry:
     changes: list[Change]
     first: bool
 
+    @property
+    def baseline(self) -> bool:
+        """Version 0: the listing as published before its changes were recorded."""
+        return self.number == 0
+
 
 @dataclass
 class History:
@@ -361,4 +384,3 @@ def history(session: Session, viewer: Any, kind: str, listing_id: int) -> Histor
         previous = version.data
     entries.reverse()
     return History(kind, listing, title_of(listing), entries)
-

@@ -20,7 +20,11 @@ Listing = Offer | PAProfile | Organisation
 Pairs = tuple[tuple[str, str], ...]
 
 KINDS = ("offer", "pa_profile", "organisation")
-KIND_LABELS = {"offer": "Offer", "pa_profile": "Personal assistant profile", "organisation": "Organisation"}
+KIND_LABELS = {
+    "offer": "Offer",
+    "pa_profile": "Personal assistant profile",
+    "organisation": "Organisation",
+}
 MODELS: dict[str, type[Listing]] = {
     "offer": Offer,
     "pa_profile": PAProfile,
@@ -211,6 +215,7 @@ def apply(listing: Listing, data: Mapping[str, Any]) -> None:
 
 # --- for people -------------------------------------------------------------------------------
 
+
 def availability_label(slot: str) -> str:
     """'mon:morning' -> 'Monday morning'; 'sat:sleep_in' -> 'Saturday sleep-in'."""
     day, _, band = slot.partition(":")
@@ -228,7 +233,7 @@ def _check_text(check: Mapping[str, Any]) -> str:
         dates += f", expires {_day(expires)}"
     if dates:
         parts.append(dates)
-    return " – ".join(parts)
+    return ", ".join(parts)
 
 
 def _day(value: date | None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,12 +20,14 @@ from marketplace.errors import Conflict
 from marketplace.moderation.models import ListingVersion
 from marketplace.moderation.snapshots import MODELS, Listing, kind_of
 
-CHANGED_MEANWHILE = "Someone else changed this listing at the same time. Reload the page and try again."
+CHANGED_MEANWHILE = (
+    "Someone else changed this listing at the same time. Reload the page and try again."
+)
 
 
 def load_listing(session: Session, kind: str, listing_id: int) -> Listing | None:
     model = MODELS.get(kind)
-    return session.get(model, listing_id) if model is not None else None
+    return cast(Listing | None, session.get(model, listing_id)) if model is not None else None
 
 
 def ever_published(listing: Listing) -> bool:

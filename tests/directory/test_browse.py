@@ -23,10 +23,10 @@ def test_offers_are_listed_by_title_with_provider_price_category_and_area(client
     make_council()
     org = make_organisation(name="Helping Hands Leeds")
     make_offer(org, title="Bravo home care", price_pence=2250, price_unit="hour")
-    make_offer(org, title="alpha gardening", category="gardening", price_pence=1500,
-               price_unit="visit")
-    make_offer(org, title="Charlie lunch club", category="meals", price_pence=0,
-               price_unit="free")
+    make_offer(
+        org, title="alpha gardening", category="gardening", price_pence=1500, price_unit="visit"
+    )
+    make_offer(org, title="Charlie lunch club", category="meals", price_pence=0, price_unit="free")
 
     response = client.get("/browse")
 
@@ -61,10 +61,12 @@ def test_only_published_offers_of_published_owners_are_listed(client, session):
     make_offer(published_org, title="Draft offer", status="draft")
     make_offer(published_org, title="Pending offer", status="pending")
     make_offer(suspended_org, title="Offer of a suspended provider")
-    make_offer(pa_profile=make_pa(status="draft"), title="Offer of a draft PA",
-               category="personal-assistant")
-    make_offer(pa_profile=make_pa(), title="Offer of a published PA",
-               category="personal-assistant")
+    make_offer(
+        pa_profile=make_pa(status="draft"),
+        title="Offer of a draft PA",
+        category="personal-assistant",
+    )
+    make_offer(pa_profile=make_pa(), title="Offer of a published PA", category="personal-assistant")
 
     response = client.get("/browse?kind=offer")
 
@@ -87,8 +89,9 @@ def test_council_filter_uses_the_areas_listings_serve(client, session):
     make_council()  # Leeds: LS1, LS2, LS6, LS7
     make_council(code="E08000036", name="Wakefield Council", districts=("WF1", "WF2"))
     leeds_org = make_organisation(service_districts=["LS6"])
-    wakefield_org = make_organisation(base_postcode="WF1 1AA", base_district="WF1",
-                                      service_districts=["WF1", "WF2"])
+    wakefield_org = make_organisation(
+        base_postcode="WF1 1AA", base_district="WF1", service_districts=["WF1", "WF2"]
+    )
     make_offer(leeds_org, title="Leeds visits")
     make_offer(wakefield_org, title="Wakefield visits")
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketplace.directory.models import PACheck
-from marketplace.directory.services import price_parts
+from marketplace.directory.pricing import price_parts
 from marketplace.permissions import Role
 from tests.directory.helpers import client_for, page_text
 from tests.factories import (
@@ -23,8 +23,13 @@ from tests.factories import (
 
 
 def test_offer_page_shows_the_price_breakdown_and_how_it_can_be_paid_for(client, session):
-    org = make_organisation(name="Helping Hands Leeds", regulator="cqc", rating="good",
-                            regulator_id="1-234567", last_inspected_on=date(2024, 3, 5))
+    org = make_organisation(
+        name="Helping Hands Leeds",
+        regulator="cqc",
+        rating="good",
+        regulator_id="1-234567",
+        last_inspected_on=date(2024, 3, 5),
+    )
     offer = make_offer(
         org,
         price_pence=2250,
@@ -82,8 +87,9 @@ def test_offer_page_offers_the_shortlist_to_budget_holders(client, session, sign
 
 
 @pytest.mark.parametrize("status", ["draft", "pending", "suspended"])
-def test_unpublished_offer_is_hidden_from_the_public_and_other_providers(app, client, session,
-                                                                         status):
+def test_unpublished_offer_is_hidden_from_the_public_and_other_providers(
+    app, client, session, status
+):
     offer = make_offer(status=status)
     other_provider = make_user(Role.PROVIDER_ADMIN)
     holder = make_user(Role.HOLDER)
@@ -174,10 +180,17 @@ def test_pa_page_shows_rates_skills_availability_and_checks(client, session):
     )
     today = date.today()
     profile.checks = [
-        PACheck(kind="enhanced_dbs", issued_on=today - timedelta(days=100),
-                expires_on=today + timedelta(days=100)),
-        PACheck(kind="training", title="Moving and handling", issued_on=today - timedelta(days=800),
-                expires_on=today - timedelta(days=1)),
+        PACheck(
+            kind="enhanced_dbs",
+            issued_on=today - timedelta(days=100),
+            expires_on=today + timedelta(days=100),
+        ),
+        PACheck(
+            kind="training",
+            title="Moving and handling",
+            issued_on=today - timedelta(days=800),
+            expires_on=today - timedelta(days=1),
+        ),
     ]
     session.commit()
 
@@ -191,13 +204,15 @@ def test_pa_page_shows_rates_skills_availability_and_checks(client, session):
     assert "Male" in text
     # The availability table: a row per day, a column per time band, headers scoped.
     assert '<th scope="col" class="govuk-table__header">Sleep-in</th>' in text
-    monday = re.search(r'<th scope="row" class="govuk-table__header">Monday</th>(.*?)</tr>', text,
-                       re.S)
+    monday = re.search(
+        r'<th scope="row" class="govuk-table__header">Monday</th>(.*?)</tr>', text, re.S
+    )
     assert monday is not None
     assert re.findall(r"<td[^>]*>(Yes|No)</td>", monday.group(1)) == ["Yes", "No", "No", "No", "No"]
     # Checks: the expired one is flagged, the current one is not.
-    rows = re.findall(r'<tr class="govuk-table__row">\s*<th scope="row"[^>]*>\s*(.*?)</tr>', text,
-                      re.S)
+    rows = re.findall(
+        r'<tr class="govuk-table__row">\s*<th scope="row"[^>]*>\s*(.*?)</tr>', text, re.S
+    )
     training = next(row for row in rows if "Moving and handling" in row)
     dbs = next(row for row in rows if "Enhanced DBS" in row)
     assert "Expired" in training
@@ -258,12 +273,14 @@ def test_organisation_website_is_linked_only_when_it_is_a_web_address(client, se
     assert 'href="javascript:' not in text
 
 
-def test_unclaimed_organisation_invites_a_claim(client, session):
+def test_unclaimed_organisation_invites_a_claim(app, client, session):
     org = make_organisation(claimed_at=None)
 
     text = page_text(client.get(f"/organisations/{org.id}"))
 
     assert "This listing was added by a council. Is this your organisation?" in text
+    if "moderation.claim" in app.view_functions:  # the claim journey is built separately
+        assert f'href="/organisations/{org.id}/claim"' in text
 
 
 def test_unpublished_organisation_is_shown_only_to_its_staff_and_moderators(app, client, session):

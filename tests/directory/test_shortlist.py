@@ -131,3 +131,22 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, session):
     ):
         assert response.status_code == 302
         assert "/sign-in" in response.headers["Location"]
+
+
+def test_a_duplicate_that_slips_past_the_check_is_stopped_by_the_unique_index(session):
+    # Two requests adding the same offer at once both pass the "already there?" check; the
+    # unique index refuses the second insert, and the service answers "already there".
+    from marketplace.directory.shortlist import _add_to_shortlist
+
+    user = make_user(Role.HOLDER)
+    offer = make_offer()
+    session.add(ShortlistItem(user_id=user.id, offer_id=offer.id))
+    session.commit()
+    never_matches = ShortlistItem.id == -1  # as if the check ran before the other insert
+
+    added = _add_to_shortlist(
+        session, user, ShortlistItem(user_id=user.id, offer_id=offer.id), never_matches
+    )
+
+    assert added is False
+    assert _count(session, user) == 1

@@ -1,0 +1,138 @@
+"""The whole demo data set as plain data, built from a seed, a scale and a reference date.
+
+Nothing here touches the database. Each organisation and PA draws from its own
+``random.Random(f"{seed}/…/{index}")``, so entity *n* is the same whatever the scale: a bigger
+scale only adds entities, and loading a bigger scale over a smaller one adds just the difference.
+Councils are spread over providers by a smooth weighted round robin, so even a tiny scale covers
+many councils, and a bigger council gets more providers.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from marketplace.demo.catalogue import ARCHETYPE_BY_KEY, ARCHETYPES
+from marketplace.demo.councils import COUNCIL_BY_CODE, COUNCILS, CouncilSpec
+from marketplace.demo.names import person, weighted
+from marketplace.demo.organisations import OrganisationPlan, plan_organisation
+from marketplace.demo.people import PAPlan, plan_pa
+from marketplace.demo.records import UserPlan
+
+DEMO_PASSWORD = "demo-password-2026"
+ORGANISATIONS_AT_SCALE_1 = 180
+PAS_AT_SCALE_1 = 160
+LEEDS = "E08000035"
+DEMO_PROVIDER = "Aire Valley Home Care"
+
+# The documented accounts, one per role (see ACCOUNTS.md).
+HOLDER = UserPlan("holder@demo.example", "Grace Thompson", "holder")
+REPRESENTATIVE = UserPlan("representative@demo.example", "David Thompson", "representative")
+BROKER = UserPlan("broker@demo.example", "Priya Sharma", "broker")
+PA = UserPlan("pa@demo.example", "Joanne Walsh", "pa")
+PROVIDER = UserPlan("provider@demo.example", "Imran Hussain", "provider_admin")
+STAFF = UserPlan("staff@demo.example", "Beth Carter", "provider_staff")
+OFFICER = UserPlan("officer@demo.example", "Martin Lowe", "officer", LEEDS)
+ADMIN = UserPlan("admin@demo.example", "Sam Ridley", "admin")
+
+
+@dataclass
+class DemoPlan:
+    seed: int
+    scale: float
+    councils: tuple[CouncilSpec, ...]
+    users: list[UserPlan]  # accounts that belong to no organisation or PA profile
+    organisations: list[OrganisationPlan]
+    pas: list[PAPlan]
+
+    @property
+    def offer_count(self) -> int:
+        return sum(len(o.offers) for o in self.organisations) + sum(len(p.offers) for p in self.pas)
+
+
+def spread(weights: Sequence[tuple[str, int]], count: int) -> list[str]:
+    """A smooth weighted round robin: each key's share follows its weight at every prefix."""
+    current = {key: 0 for key, _ in weights}
+    total = sum(w for _, w in weights)
+    chosen = []
+    for _ in range(count):
+        for key, weight in weights:
+            current[key] += weight
+        best = max(weights, key=lambda kw: current[kw[0]])[0]  # first wins a tie
+        current[best] -= total
+        chosen.append(best)
+    return chosen
+
+
+def scaled(count_at_1: int, scale: float) -> int:
+    return max(1, round(count_at_1 * scale))
+
+
+def officers(seed: int) -> list[UserPlan]:
+    """One council officer per council; Leeds's is the documented officer@demo.example."""
+    found = []
+    for spec in COUNCILS:
+        if spec.code == LEEDS:
+            found.append(OFFICER)
+            continue
+        rng = random.Random(f"{seed}/officer/{spec.code}")
+        first, surname = person(rng, weighted(rng, spec.backgrounds), woman=rng.random() < 0.6)
+        found.append(
+            UserPlan(
+                f"officer.{spec.slug}@demo.example", f"{first} {surname}", "officer", spec.code
+            )
+        )
+    return found
+
+
+def build_plan(seed: int, scale: float, today: date) -> DemoPlan:
+    """Everything ``flask demo-data`` loads, as data. Same arguments, same plan."""
+    reference = datetime.combine(today, time(9, 0))
+    council_weights = [(c.code, c.weight) for c in COUNCILS]
+    org_count = scaled(ORGANISATIONS_AT_SCALE_1, scale)
+    org_councils = spread(council_weights, org_count)
+    org_kinds = spread([(a.key, a.weight) for a in ARCHETYPES], org_count)
+    used_names = {DEMO_PROVIDER.lower()}
+    organisations = []
+    for i in range(org_count):
+        rng = random.Random(f"{seed}/organisation/{i}")
+        if i == 0:
+            organisations.append(
+                plan_organisation(
+                    rng,
+                    ARCHETYPE_BY_KEY["home_care"],
+                    COUNCIL_BY_CODE[LEEDS],
+                    today,
+                    reference,
+                    used_names,
+                    fixed_name=DEMO_PROVIDER,
+                    fixed_district="LS5",
+                    admin=PROVIDER,
+                    staff=[STAFF],
+                )
+            )
+            continue
+        organisations.append(
+            plan_organisation(
+                rng,
+                ARCHETYPE_BY_KEY[org_kinds[i]],
+                COUNCIL_BY_CODE[org_councils[i]],
+                today,
+                reference,
+                used_names,
+            )
+        )
+
+    pa_count = scaled(PAS_AT_SCALE_1, scale)
+    pa_councils = spread(council_weights, pa_count)
+    pas = []
+    for i in range(pa_count):
+        rng = random.Random(f"{seed}/pa/{i}")
+        council = LEEDS if i == 0 else pa_councils[i]
+        pas.append(
+            plan_pa(rng, i, COUNCIL_BY_CODE[council], today, reference, PA if i == 0 else None)
+        )
+    users = [HOLDER, REPRESENTATIVE, BROKER, ADMIN, *officers(seed)]
+    return DemoPlan(seed, scale, COUNCILS, users, organisations, pas)
