@@ -85,7 +85,7 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str) -> Any:
         from marketplace.accounts.models import User
 
-        ident, _, stamp = user_id.partition(".")
+        ident = user_id.partition(".")[0]
         if not ident.isdigit():
             return None
         user = db.session.get(User, int(ident))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, cast
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,7 +12,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.engine import CursorResult, Result
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 
 class Base(DeclarativeBase):
@@ -29,6 +30,16 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Services take the request's session (Flask-SQLAlchemy's scoped proxy) or a plain Session.
+DbSession = Session | scoped_session[Any]
+
+
+def affected_rows(result: Result[Any]) -> int:
+    """Rows changed by an UPDATE or DELETE: how conditional updates know they won."""
+    return cast(CursorResult[Any], result).rowcount
+
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -8,10 +8,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from marketplace.errors import NotFound
+from marketplace.extensions import DbSession
 
 # A page number longer than this is nonsense typed into the address bar, not a real page.
 _MAX_PAGE_DIGITS = 6
@@ -58,7 +58,7 @@ def page_number(text: str | None) -> int:
     return int(text)
 
 
-def paginate(session: Session, select_stmt: Select[Any], page: int, per_page: int) -> Page:
+def paginate(session: DbSession, select_stmt: Select[Any], page: int, per_page: int) -> Page:
     """Run ``select_stmt`` for one page. The statement must be ordered stably (ending in an id).
 
     Raises NotFound for a page past the last one; page 1 of an empty result is an empty page.

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -50,8 +51,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     # still loads fresh rows in its own session.
     with app.app_context():
         db.session.configure(expire_on_commit=False)
+        # The schema comes from the migrations, so every run tests them on this database.
         db.drop_all()
-        db.create_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        flask_migrate.upgrade()
     yield app
     with app.app_context():
         db.session.remove()

@@ -22,6 +22,7 @@ _EMAIL = [
     Email("Enter an email address in the correct format, like name@example.com"),
 ]
 
+
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
@@ -128,7 +129,12 @@ class ChangePasswordForm(ResetPasswordForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email address of the person to invite", widget=GovTextInput(), validators=_EMAIL, filters=[_strip])
+    email = EmailField(
+        "Email address of the person to invite",
+        widget=GovTextInput(),
+        validators=_EMAIL,
+        filters=[_strip],
+    )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
@@ -155,5 +161,7 @@ class CreateUserForm(FlaskForm):
         validators=[InputRequired("Select a role")],
     )
     council = SelectField("Council (for officers)", widget=GovSelect(), choices=[])
-    password = PasswordField("Temporary password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
+    password = PasswordField(
+        "Temporary password", widget=GovPasswordInput(), validators=_NEW_PASSWORD
+    )
     submit = SubmitField("Create user", widget=GovSubmitInput())

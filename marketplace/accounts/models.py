@@ -20,7 +20,7 @@ _ROLES = ", ".join(f"'{r.value}'" for r in Role)
 _ORG_ROLES = "'provider_admin', 'provider_staff'"
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(f"role IN ({_ROLES})", name="role_known"),
@@ -84,7 +84,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         )
 
 
-class AccountToken(db.Model):  # type: ignore[name-defined,misc]
+class AccountToken(db.Model):  # type: ignore[name-defined]
     """A single-use, expiring link: password reset or email confirmation. Only a hash is kept."""
 
     __tablename__ = "account_tokens"
@@ -101,7 +101,7 @@ class AccountToken(db.Model):  # type: ignore[name-defined,misc]
     user: Mapped[User] = relationship()
 
 
-class Invitation(db.Model):  # type: ignore[name-defined,misc]
+class Invitation(db.Model):  # type: ignore[name-defined]
     """A provider administrator's invitation for a member of staff to join the organisation."""
 
     __tablename__ = "invitations"

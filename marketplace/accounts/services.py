@@ -14,7 +14,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from marketplace import geo
 from marketplace.accounts.models import AccountToken, Invitation, User
@@ -28,6 +27,7 @@ from marketplace.clock import utcnow
 from marketplace.directory.models import Council, Organisation
 from marketplace.directory.vocab import ORGANISATION_KINDS, values
 from marketplace.errors import DomainError, Forbidden, NotFound, TokenInvalid, ValidationFailed
+from marketplace.extensions import DbSession, affected_rows
 from marketplace.mail.services import queue_mail
 from marketplace.permissions import SELF_SIGN_UP_ROLES, Role
 from marketplace.urls import absolute_url
@@ -43,8 +43,10 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _email_taken(session: Session, email: str) -> bool:
-    return session.scalar(select(func.count()).select_from(User).where(User.email == email)) > 0
+def email_taken(session: DbSession, email: str) -> bool:
+    return (
+        session.scalar(select(func.count()).select_from(User).where(User.email == email)) or 0
+    ) > 0
 
 
 def _check_new_password(password: str, confirm: str | None = None, field: str = "password") -> None:
@@ -55,14 +57,16 @@ def _check_new_password(password: str, confirm: str | None = None, field: str = 
         raise ValidationFailed({"confirm_password": "The passwords do not match"})
 
 
-def _commit_new_user(session: Session, user: User) -> None:
+def commit_new_user(session: DbSession) -> None:
     """Commit, turning a lost race on the unique email into a readable field error."""
     try:
         session.commit()
     except IntegrityError as error:
         session.rollback()
         if "email" in str(error.orig).lower():
-            raise ValidationFailed({"email": "An account with this email address already exists"}) from error
+            raise ValidationFailed(
+                {"email": "An account with this email address already exists"}
+            ) from error
         raise
 
 
@@ -74,7 +78,7 @@ class NewOrganisation:
 
 
 def sign_up(
-    session: Session,
+    session: DbSession,
     *,
     role: Role,
     name: str,
@@ -94,7 +98,7 @@ def sign_up(
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "Enter your full name"
-    if _email_taken(session, email):
+    if email_taken(session, email):
         errors["email"] = "An account with this email address already exists"
     problem = password_problem(password)
     if problem:
@@ -133,12 +137,12 @@ def sign_up(
     )
     session.add(user)
     session.flush()
-    _send_confirmation(session, user)
-    _commit_new_user(session, user)
+    send_confirmation(session, user)
+    commit_new_user(session)
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def authenticate(session: DbSession, email: str, password: str) -> User | None:
     """The user with these credentials, or None. Takes as long for an unknown email."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if not verify_password(user.password_hash if user else None, password):
@@ -152,7 +156,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def _issue_token(session: Session, user: User, purpose: str, hours: int) -> str:
+def _issue_token(session: DbSession, user: User, purpose: str, hours: int) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         AccountToken(
@@ -165,7 +169,7 @@ def _issue_token(session: Session, user: User, purpose: str, hours: int) -> str:
     return token
 
 
-def _use_token(session: Session, token: str, purpose: str) -> User:
+def _use_token(session: DbSession, token: str, purpose: str) -> User:
     """Spend a single-use link: exactly one caller ever succeeds with a given token."""
     row = session.scalar(
         select(AccountToken).where(
@@ -175,17 +179,19 @@ def _use_token(session: Session, token: str, purpose: str) -> User:
     now = utcnow()
     if row is None or row.used_at is not None or row.expires_at < now:
         raise TokenInvalid(EXPIRED_LINK)
-    spent = session.execute(
-        update(AccountToken)
-        .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
-        .values(used_at=now)
-    ).rowcount
+    spent = affected_rows(
+        session.execute(
+            update(AccountToken)
+            .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
+            .values(used_at=now)
+        )
+    )
     if spent != 1:
         raise TokenInvalid(EXPIRED_LINK)
     return row.user
 
 
-def check_token(session: Session, token: str, purpose: str) -> None:
+def check_token(session: DbSession, token: str, purpose: str) -> None:
     """Raise TokenInvalid unless the link is unused and unexpired (it is not spent)."""
     row = session.scalar(
         select(AccountToken).where(
@@ -196,7 +202,7 @@ def check_token(session: Session, token: str, purpose: str) -> None:
         raise TokenInvalid(EXPIRED_LINK)
 
 
-def _send_confirmation(session: Session, user: User) -> None:
+def send_confirmation(session: DbSession, user: User) -> None:
     token = _issue_token(session, user, "confirm", current_app.config["CONFIRM_LINK_HOURS"])
     link = absolute_url("accounts.confirm_email", token=token)
     queue_mail(
@@ -208,14 +214,14 @@ def _send_confirmation(session: Session, user: User) -> None:
     )
 
 
-def resend_confirmation(session: Session, user: User) -> None:
+def resend_confirmation(session: DbSession, user: User) -> None:
     if user.email_confirmed:
         raise DomainError("Your email address is already confirmed.")
-    _send_confirmation(session, user)
+    send_confirmation(session, user)
     session.commit()
 
 
-def confirm_email(session: Session, token: str) -> User:
+def confirm_email(session: DbSession, token: str) -> User:
     user = _use_token(session, token, "confirm")
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
@@ -223,7 +229,7 @@ def confirm_email(session: Session, token: str) -> User:
     return user
 
 
-def request_password_reset(session: Session, email: str) -> None:
+def request_password_reset(session: DbSession, email: str) -> None:
     """Send a reset link if the account exists. The caller says the same thing either way."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.active:
@@ -242,7 +248,7 @@ def request_password_reset(session: Session, email: str) -> None:
     session.commit()
 
 
-def _set_password(session: Session, user: User, password: str) -> None:
+def _set_password(session: DbSession, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     # Every other outstanding reset link dies with the old password.
@@ -264,7 +270,7 @@ def _set_password(session: Session, user: User, password: str) -> None:
     )
 
 
-def reset_password(session: Session, token: str, password: str, confirm_password: str) -> User:
+def reset_password(session: DbSession, token: str, password: str, confirm_password: str) -> User:
     _check_new_password(password, confirm_password)
     user = _use_token(session, token, "reset")
     # Proving control of the mailbox also confirms the address.
@@ -275,7 +281,7 @@ def reset_password(session: Session, token: str, password: str, confirm_password
 
 
 def change_password(
-    session: Session, user: User, current: str, password: str, confirm_password: str
+    session: DbSession, user: User, current: str, password: str, confirm_password: str
 ) -> None:
     if not verify_password(user.password_hash, current):
         raise ValidationFailed({"current_password": "Your current password is not correct"})
@@ -284,12 +290,12 @@ def change_password(
     session.commit()
 
 
-def invite_staff(session: Session, admin: User, email: str) -> Invitation:
+def invite_staff(session: DbSession, admin: User, email: str) -> Invitation:
     """A provider administrator invites someone to join their organisation as staff."""
     if admin.role != Role.PROVIDER_ADMIN or not admin.org_approved or admin.organisation is None:
         raise Forbidden("Only an approved administrator of an organisation can invite staff.")
     email = normalise_email(email)
-    if _email_taken(session, email):
+    if email_taken(session, email):
         raise ValidationFailed({"email": "Someone with this email address already has an account"})
     token = secrets.token_urlsafe(32)
     hours = current_app.config["INVITE_LINK_HOURS"]
@@ -314,7 +320,7 @@ def invite_staff(session: Session, admin: User, email: str) -> Invitation:
     return invitation
 
 
-def find_invitation(session: Session, token: str) -> Invitation:
+def find_invitation(session: DbSession, token: str) -> Invitation:
     invitation = session.scalar(
         select(Invitation).where(Invitation.token_hash == _hash_token(token))
     )
@@ -324,19 +330,21 @@ def find_invitation(session: Session, token: str) -> Invitation:
 
 
 def accept_invitation(
-    session: Session, token: str, name: str, password: str, confirm_password: str
+    session: DbSession, token: str, name: str, password: str, confirm_password: str
 ) -> User:
     invitation = find_invitation(session, token)
     if not name.strip():
         raise ValidationFailed({"name": "Enter your full name"})
     _check_new_password(password, confirm_password)
-    if _email_taken(session, invitation.email):
+    if email_taken(session, invitation.email):
         raise TokenInvalid("An account with this email address already exists. Sign in instead.")
-    accepted = session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
-        .values(accepted_at=utcnow())
-    ).rowcount
+    accepted = affected_rows(
+        session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+            .values(accepted_at=utcnow())
+        )
+    )
     if accepted != 1:
         raise TokenInvalid(EXPIRED_LINK)
     user = User(
@@ -348,12 +356,12 @@ def accept_invitation(
         email_confirmed_at=utcnow(),  # the invitation link proved the address
     )
     session.add(user)
-    _commit_new_user(session, user)
+    commit_new_user(session)
     return user
 
 
 def create_user(
-    session: Session,
+    session: DbSession,
     *,
     email: str,
     name: str,
@@ -369,7 +377,7 @@ def create_user(
         errors["name"] = "Enter the person's full name"
     if "@" not in email or len(email) > 254:
         errors["email"] = "Enter an email address in the correct format, like name@example.com"
-    elif _email_taken(session, email):
+    elif email_taken(session, email):
         errors["email"] = "An account with this email address already exists"
     problem = password_problem(password)
     if problem:
@@ -398,11 +406,11 @@ def create_user(
         email_confirmed_at=utcnow(),
     )
     session.add(user)
-    _commit_new_user(session, user)
+    commit_new_user(session)
     return user
 
 
-def staff_of(session: Session, organisation_id: int) -> tuple[list[User], list[Invitation]]:
+def staff_of(session: DbSession, organisation_id: int) -> tuple[list[User], list[Invitation]]:
     staff = list(
         session.scalars(
             select(User).where(User.organisation_id == organisation_id).order_by(User.name)

@@ -53,7 +53,9 @@ def sign_up() -> Any:
     if request.args and form.validate():
         return redirect(url_for("accounts.sign_up_as", role=form.role.data))
     status = 400 if request.args else 200
-    return render_template("accounts/choose_role.html", form=form, title="Create an account"), status
+    return render_template(
+        "accounts/choose_role.html", form=form, title="Create an account"
+    ), status
 
 
 @bp.route("/sign-up/<role>", methods=["GET", "POST"])
@@ -90,8 +92,11 @@ def sign_up_as(role: str) -> Any:
             add_errors(form, error)
             return render_invalid("accounts/sign_up.html", form, **context)
         login_user(user)
-        flash(f"Your account has been created. We have sent a link to {user.email} to confirm "
-              "your email address.", "success")
+        flash(
+            f"Your account has been created. We have sent a link to {user.email} to confirm "
+            "your email address.",
+            "success",
+        )
         return redirect(url_for("accounts.account"))
     return render_template("accounts/sign_up.html", form=form, **context)
 
@@ -126,8 +131,9 @@ def sign_out() -> Any:
 @bp.get("/account")
 @login_required
 def account() -> Any:
-    return render_template("accounts/account.html", title="Your account", form=None,
-                           action_form=ActionForm())
+    return render_template(
+        "accounts/account.html", title="Your account", form=None, action_form=ActionForm()
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -136,7 +142,9 @@ def change_password() -> Any:
     form = ChangePasswordForm()
     if request.method == "POST":
         if not form.validate():
-            return render_invalid("accounts/change_password.html", form, title="Change your password")
+            return render_invalid(
+                "accounts/change_password.html", form, title="Change your password"
+            )
         try:
             services.change_password(
                 db.session,
@@ -147,7 +155,9 @@ def change_password() -> Any:
             )
         except DomainError as error:
             add_errors(form, error)
-            return render_invalid("accounts/change_password.html", form, title="Change your password")
+            return render_invalid(
+                "accounts/change_password.html", form, title="Change your password"
+            )
         login_user(current_user)  # keep this session: its stamp changed with the password
         flash("Your password has been changed.", "success")
         return redirect(url_for("accounts.account"))
@@ -163,8 +173,9 @@ def forgotten_password() -> Any:
         if not form.validate():
             return render_invalid("accounts/forgotten_password.html", form, title=title)
         services.request_password_reset(db.session, form.email.data or "")
-        return render_template("accounts/reset_sent.html", title="Check your email",
-                               email=form.email.data)
+        return render_template(
+            "accounts/reset_sent.html", title="Check your email", email=form.email.data
+        )
     return render_template("accounts/forgotten_password.html", form=form, title=title)
 
 
@@ -175,8 +186,9 @@ def reset_password(token: str) -> Any:
     try:
         services.check_token(db.session, token, "reset")
     except TokenInvalid as error:
-        return render_template("accounts/link_invalid.html", title="This link does not work",
-                               message=error.message), 400
+        return render_template(
+            "accounts/link_invalid.html", title="This link does not work", message=error.message
+        ), 400
     if request.method == "POST":
         if not form.validate():
             return render_invalid("accounts/reset_password.html", form, title=title)
@@ -185,14 +197,17 @@ def reset_password(token: str) -> Any:
                 db.session, token, form.password.data or "", form.confirm_password.data or ""
             )
         except TokenInvalid as error:
-            return render_template("accounts/link_invalid.html", title="This link does not work",
-                                   message=error.message), 400
+            return render_template(
+                "accounts/link_invalid.html", title="This link does not work", message=error.message
+            ), 400
         except DomainError as error:
             add_errors(form, error)
             return render_invalid("accounts/reset_password.html", form, title=title)
         logout_user()
-        flash(f"Your password has been changed. Sign in as {user.email} with your new password.",
-              "success")
+        flash(
+            f"Your password has been changed. Sign in as {user.email} with your new password.",
+            "success",
+        )
         return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form, title=title)
 
@@ -202,11 +217,15 @@ def confirm_email(token: str) -> Any:
     try:
         services.confirm_email(db.session, token)
     except TokenInvalid as error:
-        return render_template("accounts/link_invalid.html", title="This link does not work",
-                               message=error.message), 400
+        return render_template(
+            "accounts/link_invalid.html", title="This link does not work", message=error.message
+        ), 400
     flash("Thank you. Your email address is confirmed.", "success")
-    return redirect(url_for("accounts.account") if current_user.is_authenticated
-                    else url_for("accounts.sign_in"))
+    return redirect(
+        url_for("accounts.account")
+        if current_user.is_authenticated
+        else url_for("accounts.sign_in")
+    )
 
 
 @bp.post("/account/confirm/resend")
@@ -234,21 +253,26 @@ def staff() -> Any:
     if request.method == "POST":
         if not form.validate():
             staff, invitations = services.staff_of(db.session, current_user.organisation_id)
-            return render_invalid("accounts/staff.html", form, title=title, staff=staff,
-                                  invitations=invitations)
+            return render_invalid(
+                "accounts/staff.html", form, title=title, staff=staff, invitations=invitations
+            )
         try:
             services.invite_staff(db.session, current_user, form.email.data or "")
         except DomainError as error:
             add_errors(form, error)
             staff, invitations = services.staff_of(db.session, current_user.organisation_id)
-            return render_invalid("accounts/staff.html", form, title=title, staff=staff,
-                                  invitations=invitations)
-        flash(f"We have sent an invitation to {services.normalise_email(form.email.data or '')}.",
-              "success")
+            return render_invalid(
+                "accounts/staff.html", form, title=title, staff=staff, invitations=invitations
+            )
+        flash(
+            f"We have sent an invitation to {services.normalise_email(form.email.data or '')}.",
+            "success",
+        )
         return redirect(url_for("accounts.staff"))
     staff, invitations = services.staff_of(db.session, current_user.organisation_id)
-    return render_template("accounts/staff.html", form=form, title=title, staff=staff,
-                           invitations=invitations)
+    return render_template(
+        "accounts/staff.html", form=form, title=title, staff=staff, invitations=invitations
+    )
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -256,8 +280,9 @@ def accept_invitation(token: str) -> Any:
     try:
         invitation = services.find_invitation(db.session, token)
     except TokenInvalid as error:
-        return render_template("accounts/link_invalid.html", title="This link does not work",
-                               message=error.message), 400
+        return render_template(
+            "accounts/link_invalid.html", title="This link does not work", message=error.message
+        ), 400
     form = AcceptInvitationForm()
     context = {"title": f"Join {invitation.organisation.name}", "invitation": invitation}
     if request.method == "POST":
@@ -265,16 +290,22 @@ def accept_invitation(token: str) -> Any:
             return render_invalid("accounts/accept_invitation.html", form, **context)
         try:
             user = services.accept_invitation(
-                db.session, token, form.name.data or "", form.password.data or "",
+                db.session,
+                token,
+                form.name.data or "",
+                form.password.data or "",
                 form.confirm_password.data or "",
             )
         except TokenInvalid as error:
-            return render_template("accounts/link_invalid.html", title="This link does not work",
-                                   message=error.message), 400
+            return render_template(
+                "accounts/link_invalid.html", title="This link does not work", message=error.message
+            ), 400
         except DomainError as error:
             add_errors(form, error)
             return render_invalid("accounts/accept_invitation.html", form, **context)
         login_user(user)
-        flash(f"Welcome. You can now manage listings for {invitation.organisation.name}.", "success")
+        flash(
+            f"Welcome. You can now manage listings for {invitation.organisation.name}.", "success"
+        )
         return redirect(url_for("accounts.account"))
     return render_template("accounts/accept_invitation.html", form=form, **context)

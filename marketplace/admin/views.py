@@ -27,8 +27,12 @@ def users() -> Any:
     query = select(User).order_by(User.role, User.email)
     if role:
         if role not in {r.value for r in Role}:
-            return render_template("errors/error.html", status=400, title="Unknown role",
-                                   message="Choose a role from the list."), 400
+            return render_template(
+                "errors/error.html",
+                status=400,
+                title="Unknown role",
+                message="Choose a role from the list.",
+            ), 400
         query = query.where(User.role == role)
     page = paginate(db.session, query.order_by(User.id), page_number(request.args.get("page")), 50)
     return render_template(
@@ -63,7 +67,9 @@ def create_user() -> Any:
         except DomainError as error:
             add_errors(form, error)
             return render_invalid("admin/create_user.html", form, title=title)
-        flash(f"Account created for {user.email}. Give them their temporary password securely.",
-              "success")
+        flash(
+            f"Account created for {user.email}. Give them their temporary password securely.",
+            "success",
+        )
         return redirect(url_for("admin.users"))
     return render_template("admin/create_user.html", form=form, title=title)

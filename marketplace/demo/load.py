@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
@@ -37,6 +37,7 @@ from marketplace.directory.models import (
     PACheck,
     PAProfile,
 )
+from marketplace.extensions import DbSession
 from marketplace.moderation.models import ListingVersion
 from marketplace.moderation.snapshots import Listing, kind_of, snapshot
 
@@ -85,7 +86,7 @@ class _New:
 class Loader:
     """Loads one plan step by step: councils, accounts, organisations, then PAs."""
 
-    def __init__(self, session: Session, plan: DemoPlan, reference: datetime, progress: Progress):
+    def __init__(self, session: DbSession, plan: DemoPlan, reference: datetime, progress: Progress):
         self.session = session
         self.plan = plan
         self.reference = reference
@@ -365,7 +366,7 @@ class Loader:
 
 
 def load(
-    session: Session, plan: DemoPlan, reference: datetime, progress: Progress = silent
+    session: DbSession, plan: DemoPlan, reference: datetime, progress: Progress = silent
 ) -> Report:
     """Add whatever of the plan is missing; commit once per batch. Returns what was added."""
     loader = Loader(session, plan, reference, progress)
@@ -389,7 +390,7 @@ TABLES: tuple[tuple[str, Any], ...] = (
 )
 
 
-def table_counts(session: Session) -> dict[str, int]:
+def table_counts(session: DbSession) -> dict[str, int]:
     return {
         label: session.scalar(select(func.count()).select_from(model)) or 0
         for label, model in TABLES

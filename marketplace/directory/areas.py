@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from marketplace import geo
 from marketplace.directory.models import (
@@ -16,11 +15,12 @@ from marketplace.directory.models import (
     Organisation,
     PAProfile,
 )
+from marketplace.extensions import DbSession
 
 Listing = Offer | PAProfile | Organisation
 
 
-def councils_for_districts(session: Session, districts: Iterable[str]) -> set[int]:
+def councils_for_districts(session: DbSession, districts: Iterable[str]) -> set[int]:
     wanted = sorted(set(districts))
     if not wanted:
         return set()
@@ -31,14 +31,14 @@ def councils_for_districts(session: Session, districts: Iterable[str]) -> set[in
     )
 
 
-def councils_for_codes(session: Session, codes: Iterable[str]) -> set[int]:
+def councils_for_codes(session: DbSession, codes: Iterable[str]) -> set[int]:
     wanted = sorted(set(codes))
     if not wanted:
         return set()
     return set(session.scalars(select(Council.id).where(Council.code.in_(wanted))))
 
 
-def organisation_councils(session: Session, organisation: Organisation) -> set[int]:
+def organisation_councils(session: DbSession, organisation: Organisation) -> set[int]:
     return councils_for_codes(
         session, organisation.service_councils or []
     ) | councils_for_districts(
@@ -46,7 +46,7 @@ def organisation_councils(session: Session, organisation: Organisation) -> set[i
     )
 
 
-def pa_councils(session: Session, profile: PAProfile) -> set[int]:
+def pa_councils(session: DbSession, profile: PAProfile) -> set[int]:
     """Councils with a district whose centre lies within the PA's travel range of home."""
     known = geo.districts()
     home = known.get(profile.home_district)
@@ -61,7 +61,7 @@ def pa_councils(session: Session, profile: PAProfile) -> set[int]:
     return councils_for_districts(session, [profile.home_district, *reachable])
 
 
-def offer_councils(session: Session, offer: Offer) -> set[int]:
+def offer_councils(session: DbSession, offer: Offer) -> set[int]:
     councils: set[int] = set()
     if offer.deliver_venue and offer.venue_district:
         councils |= councils_for_districts(session, [offer.venue_district])
@@ -81,7 +81,7 @@ def listing_kind(listing: Listing) -> str:
     return "organisation"
 
 
-def councils_for(session: Session, listing: Listing) -> set[int]:
+def councils_for(session: DbSession, listing: Listing) -> set[int]:
     if isinstance(listing, Offer):
         return offer_councils(session, listing)
     if isinstance(listing, PAProfile):
@@ -89,7 +89,7 @@ def councils_for(session: Session, listing: Listing) -> set[int]:
     return organisation_councils(session, listing)
 
 
-def refresh_listing_areas(session: Session, listing: Listing) -> set[int]:
+def refresh_listing_areas(session: DbSession, listing: Listing) -> set[int]:
     """Recompute the council areas of one listing. Does not commit."""
     kind = listing_kind(listing)
     session.flush()

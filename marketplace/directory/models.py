@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 _LISTING_STATUS = "status IN ('draft', 'pending', 'published', 'suspended')"
 
 
-class Council(db.Model):  # type: ignore[name-defined,misc]
+class Council(db.Model):  # type: ignore[name-defined]
     __tablename__ = "councils"
     __table_args__ = (
         CheckConstraint("nation IN ('England', 'Scotland', 'Wales')", name="nation_known"),
@@ -37,7 +37,7 @@ class Council(db.Model):  # type: ignore[name-defined,misc]
         return [d.district for d in self.districts]
 
 
-class CouncilDistrict(db.Model):  # type: ignore[name-defined,misc]
+class CouncilDistrict(db.Model):  # type: ignore[name-defined]
     """A postcode district a council serves (approximate: districts can cross boundaries)."""
 
     __tablename__ = "council_districts"
@@ -50,7 +50,7 @@ class CouncilDistrict(db.Model):  # type: ignore[name-defined,misc]
     council: Mapped[Council] = relationship(back_populates="districts")
 
 
-class Organisation(db.Model):  # type: ignore[name-defined,misc]
+class Organisation(db.Model):  # type: ignore[name-defined]
     __tablename__ = "organisations"
     __table_args__ = (
         CheckConstraint(
@@ -102,7 +102,7 @@ class Organisation(db.Model):  # type: ignore[name-defined,misc]
         return self.claimed_at is not None
 
 
-class PAProfile(db.Model):  # type: ignore[name-defined,misc]
+class PAProfile(db.Model):  # type: ignore[name-defined]
     """A personal assistant's listing. Located only to their home postcode district."""
 
     __tablename__ = "pa_profiles"
@@ -151,7 +151,7 @@ class PAProfile(db.Model):  # type: ignore[name-defined,misc]
     offers: Mapped[list[Offer]] = relationship(back_populates="pa_profile")
 
 
-class PACheck(db.Model):  # type: ignore[name-defined,misc]
+class PACheck(db.Model):  # type: ignore[name-defined]
     """A background check, certificate or document a PA holds, with its dates."""
 
     __tablename__ = "pa_checks"
@@ -183,7 +183,7 @@ class PACheck(db.Model):  # type: ignore[name-defined,misc]
         return self.expires_on is not None and self.expires_on < today()
 
 
-class Offer(db.Model):  # type: ignore[name-defined,misc]
+class Offer(db.Model):  # type: ignore[name-defined]
     """Something a provider or a PA sells (or gives free), at a price per unit."""
 
     __tablename__ = "offers"
@@ -277,7 +277,7 @@ class Offer(db.Model):  # type: ignore[name-defined,misc]
         return self.pa_profile.display_name if self.pa_profile else ""
 
 
-class ListingArea(db.Model):  # type: ignore[name-defined,misc]
+class ListingArea(db.Model):  # type: ignore[name-defined]
     """Which councils' areas a published listing serves; recomputed whenever it is published.
 
     Browsing "by council area" and an officer's moderation queue read this table.
@@ -296,7 +296,7 @@ class ListingArea(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class ShortlistItem(db.Model):  # type: ignore[name-defined,misc]
+class ShortlistItem(db.Model):  # type: ignore[name-defined]
     __tablename__ = "shortlist_items"
     __table_args__ = (
         CheckConstraint(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from marketplace.accounts.models import User
 from marketplace.directory import vocab
 from marketplace.directory.services import Listing, public_listing
 from marketplace.errors import NotFound, ValidationFailed
+from marketplace.extensions import DbSession
 from marketplace.moderation.models import Report
 
 REPORT_KINDS = ("offer", "pa_profile", "organisation")
@@ -22,7 +21,7 @@ REPORT_DETAILS_MAX = 2000
 EMAIL_MAX = 254  # the size of reports.reporter_email
 
 
-def reportable_listing(session: Session, kind: str, listing_id: int) -> Listing:
+def reportable_listing(session: DbSession, kind: str, listing_id: int) -> Listing:
     """A public listing that may be reported; NotFound for an unknown kind or hidden listing."""
     if kind not in REPORT_KINDS:
         raise NotFound("Page not found.")
@@ -30,7 +29,7 @@ def reportable_listing(session: Session, kind: str, listing_id: int) -> Listing:
 
 
 def report_problem(
-    session: Session,
+    session: DbSession,
     kind: str,
     listing_id: int,
     reporter: User | None,

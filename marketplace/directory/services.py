@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.directory import vocab
@@ -24,6 +24,7 @@ from marketplace.directory.models import (
     PAProfile,
 )
 from marketplace.errors import NotFound, ValidationFailed
+from marketplace.extensions import DbSession
 from marketplace.pagination import Page, paginate
 from marketplace.permissions import Permission, has_permission
 
@@ -91,7 +92,7 @@ class BrowseRow:
     areas: list[str] = field(default_factory=list)
 
 
-def council_options(session: Session) -> list[tuple[str, str]]:
+def council_options(session: DbSession) -> list[tuple[str, str]]:
     """Every council as (ONS code, name), by name: the choices of the area filter."""
     rows = session.execute(select(Council.code, Council.name).order_by(Council.name, Council.code))
     return [(code, name) for code, name in rows]
@@ -147,7 +148,7 @@ def _organisations_stmt(council_id: int | None) -> Select[Any]:
     return stmt if in_council is None else stmt.where(in_council)
 
 
-def _area_names(session: Session, kind: str, ids: Sequence[int]) -> dict[int, list[str]]:
+def _area_names(session: DbSession, kind: str, ids: Sequence[int]) -> dict[int, list[str]]:
     if not ids:
         return {}
     rows = session.execute(
@@ -217,7 +218,7 @@ class BrowseResults:
 
 
 def browse(
-    session: Session, *, kind: str, category: str, council_code: str, page: int, per_page: int
+    session: DbSession, *, kind: str, category: str, council_code: str, page: int, per_page: int
 ) -> BrowseResults:
     """One page of the published listings of a kind, filtered, ordered by name then id.
 
@@ -291,7 +292,7 @@ def _published_offers(offers: Sequence[Offer]) -> list[Offer]:
     )
 
 
-def offer_page(session: Session, offer_id: int, viewer: User | None) -> OfferPage:
+def offer_page(session: DbSession, offer_id: int, viewer: User | None) -> OfferPage:
     """The offer, if the viewer may see it; else NotFound."""
     offer = session.get(Offer, offer_id)
     if offer is None or not _may_see(viewer, offer):
@@ -300,7 +301,7 @@ def offer_page(session: Session, offer_id: int, viewer: User | None) -> OfferPag
     return OfferPage(offer, public, "" if public else _status_text(offer))
 
 
-def pa_page(session: Session, pa_id: int, viewer: User | None) -> PAPage:
+def pa_page(session: DbSession, pa_id: int, viewer: User | None) -> PAPage:
     """The personal assistant's profile and published offers, if the viewer may see it."""
     profile = session.get(PAProfile, pa_id)
     if profile is None or not _may_see(viewer, profile):
@@ -314,7 +315,7 @@ def pa_page(session: Session, pa_id: int, viewer: User | None) -> PAPage:
     )
 
 
-def organisation_page(session: Session, org_id: int, viewer: User | None) -> OrganisationPage:
+def organisation_page(session: DbSession, org_id: int, viewer: User | None) -> OrganisationPage:
     """The organisation, its service area by council name and its published offers."""
     organisation = session.get(Organisation, org_id)
     if organisation is None or not _may_see(viewer, organisation):
@@ -339,7 +340,7 @@ def organisation_page(session: Session, org_id: int, viewer: User | None) -> Org
     )
 
 
-def public_listing(session: Session, kind: str, listing_id: int) -> Listing:
+def public_listing(session: DbSession, kind: str, listing_id: int) -> Listing:
     """A listing everyone may see, by kind (offer, pa_profile, organisation); else NotFound."""
     model: type[Offer] | type[PAProfile] | type[Organisation]
     if kind == "offer":

@@ -7,12 +7,13 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.directory.models import ShortlistItem
 from marketplace.directory.services import is_public, public_listing
 from marketplace.errors import NotFound
+from marketplace.extensions import DbSession
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Shortlist:
         return not self.offers and not self.pas
 
 
-def shortlist_for(session: Session, user: User) -> Shortlist:
+def shortlist_for(session: DbSession, user: User) -> Shortlist:
     """The user's saved offers and personal assistants, oldest first.
 
     Listings that are no longer public stay on the list, marked, so nothing vanishes unexplained.
@@ -56,7 +57,7 @@ def shortlist_for(session: Session, user: User) -> Shortlist:
     return Shortlist(offers, pas)
 
 
-def _add_to_shortlist(session: Session, user: User, item: ShortlistItem, exists: Any) -> bool:
+def _add_to_shortlist(session: DbSession, user: User, item: ShortlistItem, exists: Any) -> bool:
     if session.scalar(select(ShortlistItem.id).where(ShortlistItem.user_id == user.id, exists)):
         return False
     session.add(item)
@@ -69,7 +70,7 @@ def _add_to_shortlist(session: Session, user: User, item: ShortlistItem, exists:
     return True
 
 
-def add_offer_to_shortlist(session: Session, user: User, offer_id: int) -> bool:
+def add_offer_to_shortlist(session: DbSession, user: User, offer_id: int) -> bool:
     """Save a public offer to the user's shortlist. False when it was there already."""
     offer = public_listing(session, "offer", offer_id)
     return _add_to_shortlist(
@@ -80,7 +81,7 @@ def add_offer_to_shortlist(session: Session, user: User, offer_id: int) -> bool:
     )
 
 
-def add_pa_to_shortlist(session: Session, user: User, pa_id: int) -> bool:
+def add_pa_to_shortlist(session: DbSession, user: User, pa_id: int) -> bool:
     """Save a public personal assistant to the user's shortlist. False when already there."""
     profile = public_listing(session, "pa_profile", pa_id)
     return _add_to_shortlist(
@@ -91,7 +92,7 @@ def add_pa_to_shortlist(session: Session, user: User, pa_id: int) -> bool:
     )
 
 
-def remove_from_shortlist(session: Session, user: User, item_id: int) -> str:
+def remove_from_shortlist(session: DbSession, user: User, item_id: int) -> str:
     """Delete one of the user's own shortlist items; returns its title. Others' → NotFound."""
     item = session.get(ShortlistItem, item_id)
     if item is None or item.user_id != user.id:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from marketplace.directory.models import Offer, Organisation, PAProfile
 from marketplace.errors import NotFound
+from marketplace.extensions import DbSession
 from marketplace.moderation.snapshots import Listing
 from marketplace.moderation.versions import load_listing
 from marketplace.permissions import Permission, has_permission
@@ -25,7 +25,7 @@ def acting_organisation(user: Any) -> Organisation | None:
     return user.organisation
 
 
-def own_profile(session: Session, user: Any) -> PAProfile | None:
+def own_profile(session: DbSession, user: Any) -> PAProfile | None:
     if not has_permission(user, Permission.MANAGE_PA_PROFILE):
         return None
     return session.scalar(select(PAProfile).where(PAProfile.user_id == user.id))
@@ -50,7 +50,7 @@ def owns(user: Any, listing: Listing) -> bool:
     return has_permission(user, Permission.MANAGE_ORGANISATION) and user.acts_for(listing.id)
 
 
-def owned_listing(session: Session, user: Any, kind: str, listing_id: int) -> Listing:
+def owned_listing(session: DbSession, user: Any, kind: str, listing_id: int) -> Listing:
     """The listing, if this user may edit it; NotFound otherwise (ids leak nothing)."""
     listing = load_listing(session, kind, listing_id)
     if listing is None or not owns(user, listing):

@@ -14,12 +14,12 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from marketplace.clock import today, utcnow
 from marketplace.directory.models import Council, Offer, Organisation, PAProfile
 from marketplace.directory.vocab import COUNCIL_RUN
 from marketplace.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
+from marketplace.extensions import DbSession
 from marketplace.listings import rules
 from marketplace.listings.ownership import acting_organisation, own_profile, owned_listing
 from marketplace.moderation.models import ListingVersion
@@ -76,19 +76,19 @@ class Editing:
         ]
 
 
-def editable_data(session: Session, listing: Listing) -> dict[str, Any]:
+def editable_data(session: DbSession, listing: Listing) -> dict[str, Any]:
     pending = pending_version(session, kind_of(listing), listing.id)
     return dict(pending.data) if pending is not None else snapshot(listing)
 
 
-def for_editing(session: Session, user: Any, kind: str, listing_id: int) -> Editing:
+def for_editing(session: DbSession, user: Any, kind: str, listing_id: int) -> Editing:
     listing = owned_listing(session, user, kind, listing_id)
     pending = pending_version(session, kind, listing.id)
     data = dict(pending.data) if pending is not None else snapshot(listing)
     return Editing(listing, data, pending, ever_published(listing))
 
 
-def _save(session: Session, user: Any, listing: Listing, data: dict[str, Any]) -> Outcome:
+def _save(session: DbSession, user: Any, listing: Listing, data: dict[str, Any]) -> Outcome:
     """Keep an owner's edit: on the draft row, or as the pending version of a published listing."""
     kind = kind_of(listing)
     pending = pending_version(session, kind, listing.id)
@@ -116,7 +116,7 @@ def _council_run(offer: Offer) -> bool:
     return offer.organisation is not None and offer.organisation.kind == COUNCIL_RUN
 
 
-def create_offer(session: Session, user: Any, offer: rules.OfferInput) -> Offer:
+def create_offer(session: DbSession, user: Any, offer: rules.OfferInput) -> Offer:
     """A new offer, as a draft of the user's organisation (or of their PA profile)."""
     organisation = acting_organisation(user)
     profile = None if organisation is not None else own_profile(session, user)
@@ -134,7 +134,7 @@ def create_offer(session: Session, user: Any, offer: rules.OfferInput) -> Offer:
     return row
 
 
-def update_offer(session: Session, user: Any, offer_id: int, offer: rules.OfferInput) -> Outcome:
+def update_offer(session: DbSession, user: Any, offer_id: int, offer: rules.OfferInput) -> Outcome:
     row = owned_listing(session, user, "offer", offer_id)
     assert isinstance(row, Offer)
     outcome = _save(session, user, row, rules.offer_data(offer, council_run=_council_run(row)))
@@ -145,7 +145,7 @@ def update_offer(session: Session, user: Any, offer_id: int, offer: rules.OfferI
 # --- PA profiles and their checks -----------------------------------------------------------------
 
 
-def save_pa_profile(session: Session, user: Any, profile: rules.PAProfileInput) -> Outcome:
+def save_pa_profile(session: DbSession, user: Any, profile: rules.PAProfileInput) -> Outcome:
     """Create the PA's one profile (as a draft) or edit it."""
     if not has_permission(user, Permission.MANAGE_PA_PROFILE):
         raise NotFound("Page not found. If you typed the web address, check it is correct.")
@@ -167,19 +167,19 @@ def save_pa_profile(session: Session, user: Any, profile: rules.PAProfileInput) 
     return outcome
 
 
-def _profile_for_checks(session: Session, user: Any) -> PAProfile:
+def _profile_for_checks(session: DbSession, user: Any) -> PAProfile:
     row = own_profile(session, user)
     if row is None:
         raise NotFound("Create your profile before you add checks.")
     return row
 
 
-def profile_for_editing(session: Session, user: Any) -> Editing | None:
+def profile_for_editing(session: DbSession, user: Any) -> Editing | None:
     row = own_profile(session, user)
     return None if row is None else for_editing(session, user, "pa_profile", row.id)
 
 
-def add_check(session: Session, user: Any, check: rules.CheckInput) -> Outcome:
+def add_check(session: DbSession, user: Any, check: rules.CheckInput) -> Outcome:
     row = _profile_for_checks(session, user)
     item = rules.check_data(check)
     data = editable_data(session, row)
@@ -189,7 +189,7 @@ def add_check(session: Session, user: Any, check: rules.CheckInput) -> Outcome:
     return outcome
 
 
-def remove_check(session: Session, user: Any, index: int, kind: str) -> Outcome:
+def remove_check(session: DbSession, user: Any, index: int, kind: str) -> Outcome:
     """Remove the check at that position; kind guards against a page that is out of date."""
     row = _profile_for_checks(session, user)
     data = editable_data(session, row)
@@ -208,7 +208,7 @@ def remove_check(session: Session, user: Any, index: int, kind: str) -> Outcome:
 # --- organisations --------------------------------------------------------------------------------
 
 
-def council_choices(session: Session) -> list[tuple[str, str]]:
+def council_choices(session: DbSession) -> list[tuple[str, str]]:
     """Every council as (code, name), by nation and name, for the service-area checkboxes."""
     rows = session.execute(
         select(Council.code, Council.name).order_by(Council.nation, Council.name)
@@ -216,13 +216,13 @@ def council_choices(session: Session) -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows]
 
 
-def organisation_for_editing(session: Session, user: Any) -> Editing:
+def organisation_for_editing(session: DbSession, user: Any) -> Editing:
     if user.organisation_id is None:
         raise NotFound("Page not found. If you typed the web address, check it is correct.")
     return for_editing(session, user, "organisation", user.organisation_id)
 
 
-def update_organisation(session: Session, user: Any, org: rules.OrganisationInput) -> Outcome:
+def update_organisation(session: DbSession, user: Any, org: rules.OrganisationInput) -> Outcome:
     """Edit the user's organisation. A council-run organisation cannot keep direct-payment offers."""
     if user.organisation_id is None:
         raise NotFound("Page not found. If you typed the web address, check it is correct.")
@@ -242,7 +242,7 @@ def update_organisation(session: Session, user: Any, org: rules.OrganisationInpu
     return outcome
 
 
-def _takes_direct_payments(session: Session, organisation: Organisation) -> bool:
+def _takes_direct_payments(session: DbSession, organisation: Organisation) -> bool:
     for offer in organisation.offers:
         if offer.pay_dp or editable_data(session, offer).get("pay_dp"):
             return True
@@ -252,7 +252,7 @@ def _takes_direct_payments(session: Session, organisation: Organisation) -> bool
 # --- review -----------------------------------------------------------------------------------------
 
 
-def _check_complete(session: Session, listing: Listing) -> None:
+def _check_complete(session: DbSession, listing: Listing) -> None:
     """A draft is checked against today's rules again before a moderator sees it."""
     data = snapshot(listing)
     if isinstance(listing, Offer):
@@ -264,7 +264,7 @@ def _check_complete(session: Session, listing: Listing) -> None:
         rules.organisation_data(rules.OrganisationInput.from_data(data), known)
 
 
-def submit_for_review(session: Session, user: Any, kind: str, listing_id: int) -> ListingVersion:
+def submit_for_review(session: DbSession, user: Any, kind: str, listing_id: int) -> ListingVersion:
     """Send a draft to the moderators: its row is snapshotted into a pending version."""
     listing = owned_listing(session, user, kind, listing_id)
     if listing.status != "draft":
@@ -282,7 +282,7 @@ def submit_for_review(session: Session, user: Any, kind: str, listing_id: int) -
     return version
 
 
-def withdraw(session: Session, user: Any, kind: str, listing_id: int) -> None:
+def withdraw(session: DbSession, user: Any, kind: str, listing_id: int) -> None:
     """Take back what waits for review. A never-published listing becomes a draft again."""
     listing = owned_listing(session, user, kind, listing_id)
     version = pending_version(session, kind, listing.id)
@@ -321,7 +321,7 @@ class Overview:
     is_pa: bool = False
 
 
-def _entries(session: Session, kind: str, listings: list[Any]) -> list[Entry]:
+def _entries(session: DbSession, kind: str, listings: list[Any]) -> list[Entry]:
     entries = {listing.id: Entry(kind, listing) for listing in listings}
     if not entries:
         return []
@@ -344,7 +344,7 @@ def _entries(session: Session, kind: str, listings: list[Any]) -> list[Entry]:
     return list(entries.values())
 
 
-def overview(session: Session, user: Any) -> Overview:
+def overview(session: DbSession, user: Any) -> Overview:
     """Everything this user lists, with what waits for review and why anything was refused."""
     result = Overview()
     if has_permission(user, Permission.MANAGE_ORG_LISTINGS) and user.organisation is not None:

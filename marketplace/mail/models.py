@@ -11,7 +11,7 @@ from marketplace.clock import utcnow
 from marketplace.extensions import db
 
 
-class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
+class OutboxMessage(db.Model):  # type: ignore[name-defined]
     __tablename__ = "outbox_messages"
     __table_args__ = (CheckConstraint("attempts >= 0", name="attempts_positive"),)
 

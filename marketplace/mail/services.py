@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from marketplace.clock import utcnow
+from marketplace.extensions import DbSession
 from marketplace.mail.backends import FileMailer, Mailer, SmtpMailer
 from marketplace.mail.models import OutboxMessage
 
@@ -27,7 +28,7 @@ def mailer_from_config(config: dict[str, object]) -> Mailer:
     return FileMailer(str(config["MAIL_DIR"]))
 
 
-def queue_mail(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
+def queue_mail(session: DbSession, to: str, subject: str, body: str) -> OutboxMessage:
     """Add a message to the outbox; it is sent once the caller's transaction commits."""
     message = OutboxMessage(to_address=to, subject=subject, body=body)
     session.add(message)
@@ -67,7 +68,7 @@ def _as_email(row: OutboxMessage, sender: str) -> EmailMessage:
     return message
 
 
-def send_pending(session: Session, mailer: Mailer | None = None, limit: int = 200) -> int:
+def send_pending(session: DbSession, mailer: Mailer | None = None, limit: int = 200) -> int:
     """Send unsent outbox messages; returns how many were sent. Commits per message."""
     mailer = mailer or current_app.extensions["mailer"]
     sender = current_app.config["MAIL_FROM"]

@@ -9,16 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password, password_problem
-from marketplace.accounts.services import normalise_email
+from marketplace.accounts.services import (
+    commit_new_user,
+    email_taken,
+    normalise_email,
+    send_confirmation,
+)
 from marketplace.clock import utcnow
 from marketplace.directory.models import Organisation
 from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from marketplace.extensions import DbSession, affected_rows
 from marketplace.mail.services import queue_mail
 from marketplace.moderation.models import Claim
 from marketplace.moderation.scope import in_scope, moderator_councils, require_in_scope
@@ -30,7 +34,7 @@ EMAIL_TAKEN = "An account with this email address already exists. Sign in, or us
 EVIDENCE_LIMIT = 5000
 
 
-def claimable(session: Session, org_id: int) -> Organisation:
+def claimable(session: DbSession, org_id: int) -> Organisation:
     """An organisation nobody has claimed yet; NotFound for a claimed (or unknown) one."""
     organisation = session.get(Organisation, org_id)
     if organisation is None or organisation.claimed_at is not None:
@@ -47,11 +51,7 @@ class ClaimInput:
     evidence: str = ""
 
 
-def _email_taken(session: Session, email: str) -> bool:
-    return bool(session.scalar(select(func.count()).select_from(User).where(User.email == email)))
-
-
-def submit_claim(session: Session, org_id: int, claim: ClaimInput) -> Claim:
+def submit_claim(session: DbSession, org_id: int, claim: ClaimInput) -> Claim:
     """Create the claimant's account (not yet approved for the organisation) and a pending claim."""
     organisation = claimable(session, org_id)
     email = normalise_email(claim.email)
@@ -63,7 +63,7 @@ def submit_claim(session: Session, org_id: int, claim: ClaimInput) -> Claim:
         errors["name"] = "Your name must be 120 characters or fewer"
     if "@" not in email or len(email) > 254:
         errors["email"] = "Enter an email address in the correct format, like name@example.org"
-    elif _email_taken(session, email):
+    elif email_taken(session, email):
         errors["email"] = EMAIL_TAKEN
     problem = password_problem(claim.password)
     if problem:
@@ -94,6 +94,7 @@ def submit_claim(session: Session, org_id: int, claim: ClaimInput) -> Claim:
         organisation_id=organisation.id, user_id=user.id, job_title=job_title, evidence=evidence
     )
     session.add(row)
+    send_confirmation(session, user)
     queue_mail(
         session,
         email,
@@ -103,17 +104,11 @@ def submit_claim(session: Session, org_id: int, claim: ClaimInput) -> Claim:
         "change the organisation's listings.\n\n"
         f"Sign in: {absolute_url('accounts.sign_in')}\n",
     )
-    try:
-        session.commit()
-    except IntegrityError as error:
-        session.rollback()
-        if "email" in str(error.orig).lower():
-            raise ValidationFailed({"email": EMAIL_TAKEN}) from error
-        raise
+    commit_new_user(session)
     return row
 
 
-def pending_claims(session: Session, moderator: Any) -> list[Claim]:
+def pending_claims(session: DbSession, moderator: Any) -> list[Claim]:
     """Pending claims of organisations in this moderator's area, oldest first."""
     claims = session.scalars(
         select(Claim).where(Claim.status == "pending").order_by(Claim.created_at, Claim.id)
@@ -123,7 +118,7 @@ def pending_claims(session: Session, moderator: Any) -> list[Claim]:
     return [c for c in claims if in_scope(session, moderator, c.organisation)]
 
 
-def claim_for_review(session: Session, moderator: Any, claim_id: int) -> Claim:
+def claim_for_review(session: DbSession, moderator: Any, claim_id: int) -> Claim:
     claim = session.get(Claim, claim_id)
     if claim is None:
         raise NotFound("Page not found. If you typed the web address, check it is correct.")
@@ -131,27 +126,33 @@ def claim_for_review(session: Session, moderator: Any, claim_id: int) -> Claim:
     return claim
 
 
-def _decide(session: Session, claim: Claim, moderator: Any, status: str, reason: str = "") -> None:
-    done = session.execute(
-        update(Claim)
-        .where(Claim.id == claim.id, Claim.status == "pending")
-        .values(status=status, reason=reason, decided_by_id=moderator.id, decided_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+def _decide(
+    session: DbSession, claim: Claim, moderator: Any, status: str, reason: str = ""
+) -> None:
+    done = affected_rows(
+        session.execute(
+            update(Claim)
+            .where(Claim.id == claim.id, Claim.status == "pending")
+            .values(status=status, reason=reason, decided_by_id=moderator.id, decided_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     if done != 1:
         raise InvalidTransition(claim.status, status, "This claim")
 
 
-def approve_claim(session: Session, moderator: Any, claim_id: int) -> Claim:
+def approve_claim(session: DbSession, moderator: Any, claim_id: int) -> Claim:
     """The claimant may now act for the organisation, which is claimed from now on."""
     claim = claim_for_review(session, moderator, claim_id)
     _decide(session, claim, moderator, "approved")
-    claimed = session.execute(
-        update(Organisation)
-        .where(Organisation.id == claim.organisation_id, Organisation.claimed_at.is_(None))
-        .values(claimed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = affected_rows(
+        session.execute(
+            update(Organisation)
+            .where(Organisation.id == claim.organisation_id, Organisation.claimed_at.is_(None))
+            .values(claimed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     if claimed != 1:
         session.rollback()
         raise Conflict(
@@ -171,7 +172,7 @@ def approve_claim(session: Session, moderator: Any, claim_id: int) -> Claim:
     return claim
 
 
-def reject_claim(session: Session, moderator: Any, claim_id: int, reason: str) -> Claim:
+def reject_claim(session: DbSession, moderator: Any, claim_id: int, reason: str) -> Claim:
     """Refuse a claim, saying why. The claimant's account stays, not approved for the organisation."""
     claim = claim_for_review(session, moderator, claim_id)
     reason = required_text(reason)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 _KINDS = "kind IN ('offer', 'pa_profile', 'organisation')"
 
 
-class ListingVersion(db.Model):  # type: ignore[name-defined,misc]
+class ListingVersion(db.Model):  # type: ignore[name-defined]
     """One submitted version of a listing: a snapshot of its fields.
 
     A listing's row always holds what the public sees (or the working draft, before it is first
@@ -61,7 +61,7 @@ class ListingVersion(db.Model):  # type: ignore[name-defined,misc]
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
 
-class Report(db.Model):  # type: ignore[name-defined,misc]
+class Report(db.Model):  # type: ignore[name-defined]
     """'Report a problem' with a listing, for the moderators."""
 
     __tablename__ = "reports"
@@ -87,7 +87,7 @@ class Report(db.Model):  # type: ignore[name-defined,misc]
     handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
 
 
-class Claim(db.Model):  # type: ignore[name-defined,misc]
+class Claim(db.Model):  # type: ignore[name-defined]
     """Someone from an unclaimed organisation asks to manage its listing."""
 
     __tablename__ = "claims"

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from marketplace.clock import utcnow
 from marketplace.errors import InvalidTransition, NotFound, ValidationFailed
+from marketplace.extensions import DbSession, affected_rows
 from marketplace.mail.services import queue_mail
 from marketplace.moderation.models import Report
 from marketplace.moderation.scope import in_scope, moderator_councils, require_in_scope
@@ -36,7 +36,7 @@ class ReportItem:
         return self.report.reporter_email
 
 
-def open_reports(session: Session, moderator: Any) -> list[ReportItem]:
+def open_reports(session: DbSession, moderator: Any) -> list[ReportItem]:
     """Open reports about listings in this moderator's area, oldest first."""
     reports = session.scalars(
         select(Report).where(Report.status == "open").order_by(Report.created_at, Report.id)
@@ -50,7 +50,7 @@ def open_reports(session: Session, moderator: Any) -> list[ReportItem]:
     return items
 
 
-def report_item(session: Session, moderator: Any, report_id: int) -> ReportItem:
+def report_item(session: DbSession, moderator: Any, report_id: int) -> ReportItem:
     report = session.get(Report, report_id)
     if report is None:
         raise NotFound("Page not found. If you typed the web address, check it is correct.")
@@ -61,7 +61,7 @@ def report_item(session: Session, moderator: Any, report_id: int) -> ReportItem:
 
 
 def close_report(
-    session: Session, moderator: Any, report_id: int, outcome: str, suspend: bool = False
+    session: DbSession, moderator: Any, report_id: int, outcome: str, suspend: bool = False
 ) -> Report:
     """Close a report with its outcome; optionally suspend the (published) listing it is about.
 
@@ -72,12 +72,16 @@ def close_report(
     outcome = required_text(outcome, "outcome", "what you found and did")
     if suspend and item.listing.status != "published":
         raise ValidationFailed({"suspend": "Only a published listing can be suspended"})
-    done = session.execute(
-        update(Report)
-        .where(Report.id == report_id, Report.status == "open")
-        .values(status="closed", outcome=outcome, handled_by_id=moderator.id, handled_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    done = affected_rows(
+        session.execute(
+            update(Report)
+            .where(Report.id == report_id, Report.status == "open")
+            .values(
+                status="closed", outcome=outcome, handled_by_id=moderator.id, handled_at=utcnow()
+            )
+            .execution_options(synchronize_session=False)
+        )
+    )
     if done != 1:
         raise InvalidTransition(item.report.status, "closed", "This report")
     if suspend:

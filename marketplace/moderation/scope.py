@@ -15,11 +15,10 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy.orm import Session
-
 from marketplace.directory import areas
 from marketplace.directory.models import Offer, Organisation, PAProfile
 from marketplace.errors import NotFound
+from marketplace.extensions import DbSession
 from marketplace.moderation.snapshots import Listing
 from marketplace.permissions import Permission, has_permission
 
@@ -35,7 +34,7 @@ def moderator_councils(user: Any) -> set[int] | None:
     return set()
 
 
-def proposed_councils(session: Session, listing: Listing, data: Mapping[str, Any]) -> set[int]:
+def proposed_councils(session: DbSession, listing: Listing, data: Mapping[str, Any]) -> set[int]:
     """The councils the listing would serve with this snapshot applied."""
     values = {key: value for key, value in data.items() if key != "checks"}
     if isinstance(listing, Offer):
@@ -51,7 +50,7 @@ def proposed_councils(session: Session, listing: Listing, data: Mapping[str, Any
 
 
 def in_scope(
-    session: Session, user: Any, listing: Listing, data: Mapping[str, Any] | None = None
+    session: DbSession, user: Any, listing: Listing, data: Mapping[str, Any] | None = None
 ) -> bool:
     allowed = moderator_councils(user)
     if allowed is None:
@@ -64,7 +63,7 @@ def in_scope(
 
 
 def require_in_scope(
-    session: Session, user: Any, listing: Listing | None, data: Mapping[str, Any] | None = None
+    session: DbSession, user: Any, listing: Listing | None, data: Mapping[str, Any] | None = None
 ) -> Listing:
     """The listing, if this moderator may act on it; NotFound otherwise."""
     if listing is None or not in_scope(session, user, listing, data):

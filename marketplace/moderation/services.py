@@ -12,13 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
 from marketplace.clock import today, utcnow
 from marketplace.directory.areas import refresh_listing_areas
 from marketplace.directory.models import Council, Offer, Organisation, PAProfile
 from marketplace.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from marketplace.extensions import DbSession, affected_rows
 from marketplace.listings.ownership import owns
 from marketplace.mail.services import queue_mail
 from marketplace.moderation.models import ListingVersion
@@ -53,7 +53,7 @@ CHANGED_SINCE_SEEN = (
 )
 
 
-def council_names(session: Session, *snapshots: dict[str, Any] | None) -> dict[str, str]:
+def council_names(session: DbSession, *snapshots: dict[str, Any] | None) -> dict[str, str]:
     codes = sorted(council_codes(*snapshots))
     if not codes:
         return {}
@@ -75,7 +75,7 @@ def required_text(text: str, field_name: str = "reason", label: str = "the reaso
     return text
 
 
-def owner_addresses(session: Session, listing: Listing) -> list[str]:
+def owner_addresses(session: DbSession, listing: Listing) -> list[str]:
     """Who hears about a listing: the PA, or the organisation's approved staff."""
     if isinstance(listing, PAProfile):
         return [listing.user.email]
@@ -103,7 +103,7 @@ class QueueItem:
     is_edit: bool
 
 
-def queue(session: Session, moderator: Any) -> list[QueueItem]:
+def queue(session: DbSession, moderator: Any) -> list[QueueItem]:
     """Pending versions this moderator may decide, oldest first."""
     versions = session.scalars(
         select(ListingVersion)
@@ -148,7 +148,7 @@ class Review:
 
 
 def _version_in_scope(
-    session: Session, moderator: Any, version_id: int
+    session: DbSession, moderator: Any, version_id: int
 ) -> tuple[ListingVersion, Listing]:
     version = session.get(ListingVersion, version_id)
     if version is None:
@@ -157,7 +157,7 @@ def _version_in_scope(
     return version, require_in_scope(session, moderator, listing, version.data)
 
 
-def review(session: Session, moderator: Any, version_id: int) -> Review:
+def review(session: DbSession, moderator: Any, version_id: int) -> Review:
     """A version as a moderator reviews it: the proposed listing, and for an edit what changes."""
     version, listing = _version_in_scope(session, moderator, version_id)
     live = snapshot(listing) if ever_published(listing) else None
@@ -180,22 +180,24 @@ def review(session: Session, moderator: Any, version_id: int) -> Review:
 
 
 def _decide(
-    session: Session, version: ListingVersion, moderator: Any, status: str, reason: str = ""
+    session: DbSession, version: ListingVersion, moderator: Any, status: str, reason: str = ""
 ) -> None:
     """Move a pending version to its decision, or fail if someone decided (or withdrew) first."""
-    done = session.execute(
-        update(ListingVersion)
-        .where(ListingVersion.id == version.id, ListingVersion.status == "pending")
-        .values(status=status, decided_by_id=moderator.id, decided_at=utcnow(), reason=reason)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    done = affected_rows(
+        session.execute(
+            update(ListingVersion)
+            .where(ListingVersion.id == version.id, ListingVersion.status == "pending")
+            .values(status=status, decided_by_id=moderator.id, decided_at=utcnow(), reason=reason)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if done != 1:
         session.rollback()
         raise InvalidTransition(version.status, status, "This version")
     session.refresh(version)
 
 
-def _refresh_areas(session: Session, listing: Listing) -> None:
+def _refresh_areas(session: DbSession, listing: Listing) -> None:
     """A listing's areas, and those of the offers whose area follows it (home visits)."""
     refresh_listing_areas(session, listing)
     if isinstance(listing, Organisation | PAProfile):
@@ -205,7 +207,7 @@ def _refresh_areas(session: Session, listing: Listing) -> None:
 
 
 def approve(
-    session: Session, moderator: Any, version_id: int, seen: str | None = None
+    session: DbSession, moderator: Any, version_id: int, seen: str | None = None
 ) -> ListingVersion:
     """Publish a version: the snapshot becomes the row, the row is published and its areas
     recomputed, and the submitter is told. ``seen`` is the fingerprint the moderator reviewed."""
@@ -249,7 +251,7 @@ def approve(
     return version
 
 
-def reject(session: Session, moderator: Any, version_id: int, reason: str) -> ListingVersion:
+def reject(session: DbSession, moderator: Any, version_id: int, reason: str) -> ListingVersion:
     """Refuse a version, saying why. The row is unchanged; a never-published one is a draft again."""
     version, listing = _version_in_scope(session, moderator, version_id)
     reason = required_text(reason)
@@ -286,13 +288,13 @@ class ListingState:
         return KIND_LABELS[self.kind]
 
 
-def listing_state(session: Session, moderator: Any, kind: str, listing_id: int) -> ListingState:
+def listing_state(session: DbSession, moderator: Any, kind: str, listing_id: int) -> ListingState:
     listing = require_in_scope(session, moderator, load_listing(session, kind, listing_id))
     return ListingState(kind, listing, title_of(listing))
 
 
 def set_suspended(
-    session: Session, moderator: Any, kind: str, listing_id: int, suspended: bool, reason: str
+    session: DbSession, moderator: Any, kind: str, listing_id: int, suspended: bool, reason: str
 ) -> Listing:
     """Hide a published listing (or show it again), telling its owners why."""
     listing = require_in_scope(session, moderator, load_listing(session, kind, listing_id))
@@ -302,16 +304,18 @@ def set_suspended(
     return listing
 
 
-def switch_suspension(session: Session, listing: Listing, suspended: bool, reason: str) -> None:
+def switch_suspension(session: DbSession, listing: Listing, suspended: bool, reason: str) -> None:
     """Suspend or republish a listing and tell its owners. Does not commit."""
     wanted, current = ("suspended", "published") if suspended else ("published", "suspended")
     model = type(listing)
-    done = session.execute(
-        update(model)
-        .where(model.id == listing.id, model.status == current)
-        .values(status=wanted)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    done = affected_rows(
+        session.execute(
+            update(model)
+            .where(model.id == listing.id, model.status == current)
+            .values(status=wanted)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if done != 1:
         raise InvalidTransition(listing.status, wanted, "This listing")
     session.refresh(listing)
@@ -353,7 +357,7 @@ class History:
         return KIND_LABELS[self.kind]
 
 
-def history(session: Session, viewer: Any, kind: str, listing_id: int) -> History:
+def history(session: DbSession, viewer: Any, kind: str, listing_id: int) -> History:
     """Every approved version of a listing, newest first, with what it changed.
 
     Public for a published listing; otherwise only its owner and moderators see it.

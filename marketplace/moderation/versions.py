@@ -12,11 +12,11 @@ from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
 from marketplace.clock import utcnow
 from marketplace.errors import Conflict
+from marketplace.extensions import DbSession
 from marketplace.moderation.models import ListingVersion
 from marketplace.moderation.snapshots import MODELS, Listing, kind_of
 
@@ -25,7 +25,7 @@ CHANGED_MEANWHILE = (
 )
 
 
-def load_listing(session: Session, kind: str, listing_id: int) -> Listing | None:
+def load_listing(session: DbSession, kind: str, listing_id: int) -> Listing | None:
     model = MODELS.get(kind)
     return cast(Listing | None, session.get(model, listing_id)) if model is not None else None
 
@@ -35,7 +35,7 @@ def ever_published(listing: Listing) -> bool:
     return listing.status in ("published", "suspended")
 
 
-def pending_version(session: Session, kind: str, listing_id: int) -> ListingVersion | None:
+def pending_version(session: DbSession, kind: str, listing_id: int) -> ListingVersion | None:
     return session.scalar(
         select(ListingVersion).where(
             ListingVersion.kind == kind,
@@ -45,7 +45,7 @@ def pending_version(session: Session, kind: str, listing_id: int) -> ListingVers
     )
 
 
-def latest_version(session: Session, kind: str, listing_id: int) -> ListingVersion | None:
+def latest_version(session: DbSession, kind: str, listing_id: int) -> ListingVersion | None:
     return session.scalar(
         select(ListingVersion)
         .where(ListingVersion.kind == kind, ListingVersion.listing_id == listing_id)
@@ -54,7 +54,7 @@ def latest_version(session: Session, kind: str, listing_id: int) -> ListingVersi
     )
 
 
-def approved_versions(session: Session, kind: str, listing_id: int) -> list[ListingVersion]:
+def approved_versions(session: DbSession, kind: str, listing_id: int) -> list[ListingVersion]:
     """Approved versions, oldest first."""
     return list(
         session.scalars(
@@ -70,7 +70,7 @@ def approved_versions(session: Session, kind: str, listing_id: int) -> list[List
 
 
 def propose(
-    session: Session, listing: Listing, data: Mapping[str, Any], user: User
+    session: DbSession, listing: Listing, data: Mapping[str, Any], user: User
 ) -> ListingVersion:
     """Put data up for review: the listing's pending version, created or replaced."""
     kind = kind_of(listing)
@@ -95,7 +95,7 @@ def fingerprint(version: ListingVersion) -> str:
     return hashlib.sha256(content.encode()).hexdigest()[:32]
 
 
-def commit(session: Session) -> None:
+def commit(session: DbSession) -> None:
     """Commit; a lost race on the one-pending-version index becomes a readable 409."""
     try:
         session.commit()

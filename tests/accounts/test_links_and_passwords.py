@@ -36,7 +36,9 @@ def test_password_reset_link_works_once(app, client):
     assert sign_in(client, user.email, NEW_PASSWORD).status_code == 302
     # Used once: the same link is refused, on GET and on POST.
     assert client.get(link).status_code == 400
-    response = client.post(link, data={"password": "another password 123", "confirm_password": "another password 123"})
+    response = client.post(
+        link, data={"password": "another password 123", "confirm_password": "another password 123"}
+    )
     assert response.status_code == 400
     assert "expired or has already been used" in response.get_data(as_text=True)
 
@@ -46,9 +48,7 @@ def test_expired_reset_link_is_refused(app, client):
         user = make_user()
     link = _reset_link(app, client, user.email)
     with app.app_context():
-        db.session.execute(
-            update(AccountToken).values(expires_at=utcnow() - timedelta(minutes=1))
-        )
+        db.session.execute(update(AccountToken).values(expires_at=utcnow() - timedelta(minutes=1)))
         db.session.commit()
     response = client.post(link, data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert response.status_code == 400
@@ -83,7 +83,11 @@ def test_a_new_password_kills_older_reset_links_and_other_sessions(app):
     old_link = _reset_link(app, app.test_client(), user.email)
     response = first.post(
         "/account/password",
-        data={"current_password": TEST_PASSWORD, "password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+        data={
+            "current_password": TEST_PASSWORD,
+            "password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert first.get("/account").status_code == 200  # this session stays signed in
@@ -97,7 +101,11 @@ def test_change_password_needs_the_current_one(app, client, sign_in_as):
     sign_in_as(user)
     response = client.post(
         "/account/password",
-        data={"current_password": "not my password", "password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+        data={
+            "current_password": "not my password",
+            "password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 400
     assert "Your current password is not correct" in response.get_data(as_text=True)

@@ -70,7 +70,10 @@ def test_bad_sign_up_input_is_refused_field_by_field(app, client):
     cases = {
         "Enter your full name": {"name": ""},
         "Enter an email address in the correct format": {"email": "not-an-email"},
-        "Password must be between 10 and 200 characters": {"password": "short", "confirm_password": "short"},
+        "Password must be between 10 and 200 characters": {
+            "password": "short",
+            "confirm_password": "short",
+        },
         "The passwords do not match": {"confirm_password": "something else entirely"},
         "Name must be 120 characters or fewer": {"name": "x" * 121},
     }

@@ -20,7 +20,8 @@ def test_provider_admin_invites_staff_who_join_the_organisation(app, client, sig
     invitee = app.test_client()
     assert invitee.get(link).status_code == 200
     response = invitee.post(
-        link, data={"name": "New Starter", "password": TEST_PASSWORD, "confirm_password": TEST_PASSWORD}
+        link,
+        data={"name": "New Starter", "password": TEST_PASSWORD, "confirm_password": TEST_PASSWORD},
     )
     assert response.status_code == 302
     with app.app_context():
@@ -64,8 +65,13 @@ def test_admin_creates_an_officer_for_a_council(app, client, sign_in_as):
         admin = make_user(Role.ADMIN)
         council = make_council()
     sign_in_as(admin)
-    data = {"name": "Olive Officer", "email": "olive@leeds.example", "role": "officer",
-            "council": council.code, "password": TEST_PASSWORD}
+    data = {
+        "name": "Olive Officer",
+        "email": "olive@leeds.example",
+        "role": "officer",
+        "council": council.code,
+        "password": TEST_PASSWORD,
+    }
     assert client.post("/admin/users/new", data=data).status_code == 302
     with app.app_context():
         officer = db.session.scalar(select(User).where(User.email == "olive@leeds.example"))
@@ -77,8 +83,13 @@ def test_an_officer_without_a_council_is_refused(app, client, sign_in_as):
     with app.app_context():
         admin = make_user(Role.ADMIN)
     sign_in_as(admin)
-    data = {"name": "Olive Officer", "email": "olive@leeds.example", "role": "officer",
-            "council": "", "password": TEST_PASSWORD}
+    data = {
+        "name": "Olive Officer",
+        "email": "olive@leeds.example",
+        "role": "officer",
+        "council": "",
+        "password": TEST_PASSWORD,
+    }
     response = client.post("/admin/users/new", data=data)
     assert response.status_code == 400
     assert "Select the council the officer works for" in response.get_data(as_text=True)
@@ -97,14 +108,34 @@ def test_create_user_command_makes_an_officer(app):
         council = make_council()
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["create-user", "olive@leeds.example", "--name", "Olive Officer", "--role", "officer",
-              "--council", council.code, "--password", TEST_PASSWORD]
+        args=[
+            "create-user",
+            "olive@leeds.example",
+            "--name",
+            "Olive Officer",
+            "--role",
+            "officer",
+            "--council",
+            council.code,
+            "--password",
+            TEST_PASSWORD,
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "Created officer olive@leeds.example" in result.output
     bad = runner.invoke(
-        args=["create-user", "x@leeds.example", "--name", "X", "--role", "officer",
-              "--council", "NOPE", "--password", TEST_PASSWORD]
+        args=[
+            "create-user",
+            "x@leeds.example",
+            "--name",
+            "X",
+            "--role",
+            "officer",
+            "--council",
+            "NOPE",
+            "--password",
+            TEST_PASSWORD,
+        ]
     )
     assert bad.exit_code == 2
     assert "Select the council" in bad.output

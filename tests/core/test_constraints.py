@@ -47,7 +47,9 @@ def test_a_valid_offer_update_is_accepted(session):
     session.execute(
         update(Offer)
         .where(Offer.id == offer.id)
-        .values(category="long-term-residential", pay_dp=False, price_unit="week", price_pence=95000)
+        .values(
+            category="long-term-residential", pay_dp=False, price_unit="week", price_pence=95000
+        )
     )
     session.commit()
 

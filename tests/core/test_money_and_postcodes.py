@@ -10,7 +10,14 @@ from marketplace.errors import InvalidAmount
 
 @pytest.mark.parametrize(
     ("text", "pence"),
-    [("£1,234.5", 123450), ("18.50", 1850), ("18", 1800), (" £0.05 ", 5), (".5", 50), ("1,000", 100000)],
+    [
+        ("£1,234.5", 123450),
+        ("18.50", 1850),
+        ("18", 1800),
+        (" £0.05 ", 5),
+        (".5", 50),
+        ("1,000", 100000),
+    ],
 )
 def test_parse_pounds_reads_what_people_type(text, pence):
     assert money.parse_pounds(text) == pence
@@ -55,12 +62,20 @@ def test_percent_over_100_is_refused():
 
 @pytest.mark.parametrize(
     ("text", "normalised", "district", "nation"),
-    [("ls62ab", "LS6 2AB", "LS6", "England"), ("EH1 1AA", "EH1 1AA", "EH1", "Scotland"),
-     ("cf10", "CF10", "CF10", "Wales"), ("SW1A 1AA", "SW1A 1AA", "SW1A", "England")],
+    [
+        ("ls62ab", "LS6 2AB", "LS6", "England"),
+        ("EH1 1AA", "EH1 1AA", "EH1", "Scotland"),
+        ("cf10", "CF10", "CF10", "Wales"),
+        ("SW1A 1AA", "SW1A 1AA", "SW1A", "England"),
+    ],
 )
 def test_postcodes_are_located_at_their_district(text, normalised, district, nation):
     postcode = geo.parse_postcode(text)
-    assert (postcode.text, postcode.district.code, postcode.district.nation) == (normalised, district, nation)
+    assert (postcode.text, postcode.district.code, postcode.district.nation) == (
+        normalised,
+        district,
+        nation,
+    )
 
 
 @pytest.mark.parametrize("text", ["", "hello", "ZZ99 9ZZ", "BT1 1AA", "12345"])
@@ -77,5 +92,7 @@ def test_a_full_postcode_can_be_required():
 
 def test_distance_between_district_centres():
     d = geo.districts()
-    assert 270 < geo.distance_km(d["LS6"], d["SW1A"]) < 280  # Leeds to Westminster, as the crow flies
+    assert (
+        270 < geo.distance_km(d["LS6"], d["SW1A"]) < 280
+    )  # Leeds to Westminster, as the crow flies
     assert geo.distance_km(d["LS6"], d["LS6"]) == 0

@@ -25,7 +25,9 @@ def test_pages_carry_a_nonce_csp_and_security_headers(client):
 def test_session_cookie_is_httponly_and_lax(app, client):
     with app.app_context():
         user = make_user()
-    response = client.post("/sign-in", data={"email": user.email, "password": "correct horse battery staple"})
+    response = client.post(
+        "/sign-in", data={"email": user.email, "password": "correct horse battery staple"}
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -50,7 +52,9 @@ def test_forms_without_a_csrf_token_are_refused(app, client):
         user = make_user()
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        response = client.post("/sign-in", data={"email": user.email, "password": "correct horse battery staple"})
+        response = client.post(
+            "/sign-in", data={"email": user.email, "password": "correct horse battery staple"}
+        )
         assert response.status_code == 400
         assert "Your session expired or the form was out of date" in response.get_data(as_text=True)
         page = client.get("/sign-in").get_data(as_text=True)
@@ -59,7 +63,11 @@ def test_forms_without_a_csrf_token_are_refused(app, client):
         )
         response = client.post(
             "/sign-in",
-            data={"email": user.email, "password": "correct horse battery staple", "csrf_token": token.group(1)},
+            data={
+                "email": user.email,
+                "password": "correct horse battery staple",
+                "csrf_token": token.group(1),
+            },
         )
         assert response.status_code == 302
     finally:

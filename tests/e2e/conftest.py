@@ -79,8 +79,12 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await window.axe.run(document)")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
     ]
 

@@ -15,9 +15,19 @@ def test_public_pages_pass_axe(app, page):
         make_council()
         offer = make_offer()
         profile = make_pa()
-    for path in ["/", "/about-the-data", "/sign-in", "/sign-up", "/sign-up/provider_admin",
-                 "/account/forgotten-password", "/browse", f"/offers/{offer.id}",
-                 f"/pas/{profile.id}", f"/organisations/{offer.organisation_id}", "/no-such-page"]:
+    for path in [
+        "/",
+        "/about-the-data",
+        "/sign-in",
+        "/sign-up",
+        "/sign-up/provider_admin",
+        "/account/forgotten-password",
+        "/browse",
+        f"/offers/{offer.id}",
+        f"/pas/{profile.id}",
+        f"/organisations/{offer.organisation_id}",
+        "/no-such-page",
+    ]:
         page.goto(path)
         assert page.locator("h1").count() == 1, path
         # The compiled GOV.UK stylesheet is served and applied (not the browser's default font).

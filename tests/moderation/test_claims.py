@@ -12,7 +12,7 @@ from marketplace.errors import Conflict, NotFound
 from marketplace.moderation import claims
 from marketplace.moderation.models import Claim
 from marketplace.permissions import Role
-from tests.conftest import sign_in
+from tests.conftest import link_in_mail, sign_in
 from tests.factories import make_organisation, make_user
 from tests.listings.helpers import client_for, leeds_and_edinburgh, text
 
@@ -65,6 +65,8 @@ def test_a_signed_out_person_claims_an_unclaimed_organisation(client, session):
         user.id,
         "Registered manager",
     )
+    # They are sent a link to confirm the address they claimed with.
+    assert client.get(link_in_mail(client.application, "/account/confirm/")).status_code == 302
     # They can sign in, but cannot act for the organisation yet.
     assert sign_in(client, "priya@helpinghands.example", PASSWORD).status_code == 302
     assert "waiting for a moderator" in text(client.get("/your-listings"))
