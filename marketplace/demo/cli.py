@@ -60,6 +60,6 @@ def demo_data(seed: int, scale: float) -> None:
     for label, count in table_counts(db.session()).items():
         click.echo(f"  {label:<28}{count:>8,}")
     click.echo(
-        f'Demo accounts (see marketplace/demo/ACCOUNTS.md) use the password "{DEMO_PASSWORD}".'
+        f'Demo accounts (listed in README.md) use the password "{DEMO_PASSWORD}".'
     )
     click.echo(f"Done in {elapsed:.1f} s.")

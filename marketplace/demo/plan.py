@@ -27,7 +27,7 @@ PAS_AT_SCALE_1 = 160
 LEEDS = "E08000035"
 DEMO_PROVIDER = "Aire Valley Home Care"
 
-# The documented accounts, one per role (see ACCOUNTS.md).
+# The documented accounts, one per role (listed in README.md).
 HOLDER = UserPlan("holder@demo.example", "Grace Thompson", "holder")
 REPRESENTATIVE = UserPlan("representative@demo.example", "David Thompson", "representative")
 BROKER = UserPlan("broker@demo.example", "Priya Sharma", "broker")
