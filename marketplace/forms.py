@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import render_template
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import SubmitField
 
 from marketplace.errors import DomainError, ValidationFailed
 
@@ -28,3 +30,9 @@ def add_errors(form: FlaskForm, error: DomainError) -> None:
 def render_invalid(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
     """Re-show a form whose data was refused: GOV.UK error summary, status 400, nothing saved."""
     return render_template(template, form=form, **context), 400
+
+
+class ActionForm(FlaskForm):
+    """A form that is only a button (sign out, approve a claim …): it carries the CSRF token."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())

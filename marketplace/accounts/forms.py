@@ -33,7 +33,8 @@ _NAME = [
 ]
 _NEW_PASSWORD = [
     InputRequired("Enter a password"),
-    Length(min=10, max=200, message="Password must be between 10 and 200 characters"),
+    Length(min=10, message="Password must be 10 characters or more"),
+    Length(max=200, message="Password must be 200 characters or fewer"),
 ]
 
 
@@ -61,10 +62,15 @@ class ChooseRoleForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class SignUpForm(FlaskForm):
+class NewPersonForm(FlaskForm):
+    """Who a new account is for: shared by sign-up and by claiming an organisation."""
+
     name = StringField("Full name", widget=GovTextInput(), validators=_NAME)
     email = EmailField("Email address", widget=GovTextInput(), validators=_EMAIL, filters=[_strip])
     password = PasswordField("Password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
+
+
+class SignUpForm(NewPersonForm):
     confirm_password = _confirm()
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
@@ -143,12 +149,6 @@ class AcceptInvitationForm(FlaskForm):
     password = PasswordField("Password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
     confirm_password = _confirm()
     submit = SubmitField("Create account", widget=GovSubmitInput())
-
-
-class ActionForm(FlaskForm):
-    """A form that is only a button: it carries the CSRF token."""
-
-    submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class CreateUserForm(FlaskForm):

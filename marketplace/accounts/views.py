@@ -11,7 +11,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from marketplace.accounts import services
 from marketplace.accounts.forms import (
     AcceptInvitationForm,
-    ActionForm,
     ChangePasswordForm,
     ChooseRoleForm,
     ForgottenPasswordForm,
@@ -23,7 +22,7 @@ from marketplace.accounts.forms import (
 )
 from marketplace.errors import DomainError, TokenInvalid
 from marketplace.extensions import db, limiter
-from marketplace.forms import add_errors, render_invalid
+from marketplace.forms import ActionForm, add_errors, render_invalid
 from marketplace.permissions import ROLE_LABELS, SELF_SIGN_UP_ROLES, Permission, Role, require
 
 bp = Blueprint("accounts", __name__)

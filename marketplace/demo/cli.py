@@ -59,7 +59,5 @@ def demo_data(seed: int, scale: float) -> None:
     click.echo("In the database now:")
     for label, count in table_counts(db.session()).items():
         click.echo(f"  {label:<28}{count:>8,}")
-    click.echo(
-        f'Demo accounts (listed in README.md) use the password "{DEMO_PASSWORD}".'
-    )
+    click.echo(f'Demo accounts (listed in README.md) use the password "{DEMO_PASSWORD}".')
     click.echo(f"Done in {elapsed:.1f} s.")

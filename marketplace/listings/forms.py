@@ -190,9 +190,3 @@ class OrganisationForm(FlaskForm):
 class RemoveCheckForm(FlaskForm):
     kind = HiddenField()
     submit = SubmitField("Remove", widget=GovSubmitInput())
-
-
-class ActionForm(FlaskForm):
-    """Only a button: submit, withdraw. It carries the CSRF token."""
-
-    submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -12,10 +12,9 @@ from flask_login import current_user
 
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.extensions import db, login_manager
-from marketplace.forms import add_errors, render_invalid
+from marketplace.forms import ActionForm, add_errors, render_invalid
 from marketplace.listings import rules, services
 from marketplace.listings.forms import (
-    ActionForm,
     CheckForm,
     OfferForm,
     OrganisationForm,

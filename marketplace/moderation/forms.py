@@ -5,22 +5,20 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovPasswordInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import (
     BooleanField,
-    EmailField,
     HiddenField,
-    PasswordField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import InputRequired, Length
 
+from marketplace.accounts.forms import NewPersonForm
 from marketplace.moderation.services import REASON_LIMIT
 
 _REASON_LENGTH = Length(
@@ -70,32 +68,7 @@ class CloseReportForm(FlaskForm):
     submit = SubmitField("Close report", widget=GovSubmitInput())
 
 
-class ClaimForm(FlaskForm):
-    name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter your full name"),
-            Length(max=120, message="Your name must be 120 characters or fewer"),
-        ],
-    )
-    email = EmailField(
-        "Work email address",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter your work email address"),
-            Length(max=254, message="Your email address must be 254 characters or fewer"),
-            Email("Enter an email address in the correct format, like name@example.org"),
-        ],
-    )
-    password = PasswordField(
-        "Create a password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired("Enter a password"),
-            Length(max=200, message="Password must be 200 characters or fewer"),
-        ],
-    )
+class ClaimForm(NewPersonForm):
     job_title = StringField(
         "Job title",
         widget=GovTextInput(),
@@ -113,9 +86,3 @@ class ClaimForm(FlaskForm):
         ],
     )
     submit = SubmitField("Send claim", widget=GovSubmitInput())
-
-
-class ActionForm(FlaskForm):
-    """Only a button (approve a claim, publish again). It carries the CSRF token."""
-
-    submit = SubmitField("Continue", widget=GovSubmitInput())

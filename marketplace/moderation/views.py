@@ -11,10 +11,9 @@ from flask_login import current_user
 from marketplace.directory.reports import REPORT_REASONS
 from marketplace.errors import Conflict, ValidationFailed
 from marketplace.extensions import db
-from marketplace.forms import add_errors, render_invalid
+from marketplace.forms import ActionForm, add_errors, render_invalid
 from marketplace.moderation import claims, reports, services
 from marketplace.moderation.forms import (
-    ActionForm,
     ApproveForm,
     ClaimForm,
     CloseReportForm,
