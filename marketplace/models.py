@@ -13,11 +13,13 @@ from marketplace.directory.models import (
 )
 from marketplace.mail.models import OutboxMessage
 from marketplace.moderation.models import Claim, ListingVersion, Report
+from marketplace.search.models import IndexJob, SearchLog
 
 __all__ = [
     "AccountToken",
     "Claim",
     "Council",
+    "IndexJob",
     "CouncilDistrict",
     "Invitation",
     "ListingArea",
@@ -28,6 +30,7 @@ __all__ = [
     "PACheck",
     "PAProfile",
     "Report",
+    "SearchLog",
     "ShortlistItem",
     "User",
 ]

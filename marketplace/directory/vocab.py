@@ -178,11 +178,20 @@ TIME_BANDS = (
 )
 
 AGE_GROUPS = (
+    ("0-17", "Children and young people (under 18), with their families"),
     ("18-25", "Young adults (18 to 25)"),
     ("26-64", "Adults (26 to 64)"),
     ("65+", "Older people (65 and over)"),
     ("carers", "Unpaid carers"),
 )
+
+# The coarser age bands search filters on (``for_age``), and which age groups fall in each.
+AGE_BANDS = (
+    ("children", "Children and young people"),
+    ("adults", "Adults"),
+    ("older", "Older people"),
+)
+AGE_GROUP_BAND = {"0-17": "children", "18-25": "adults", "26-64": "adults", "65+": "older"}
 
 NEEDS = (
     ("physical", "Physical disability"),
