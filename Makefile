@@ -38,6 +38,7 @@ db: setup
 
 demo: db
 	$(FLASK) demo-data
+	$(FLASK) reindex
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 serve: setup

@@ -67,6 +67,8 @@ def _init_extensions(app: Flask) -> None:
     from marketplace import models  # noqa: F401  (every model registered before use)
     from marketplace.mail.services import init_app as mail_init_app
     from marketplace.mail.services import mailer_from_config
+    from marketplace.search.indexing import backend_from_config as search_backend_from_config
+    from marketplace.search.indexing import init_app as search_init_app
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -80,6 +82,8 @@ def _init_extensions(app: Flask) -> None:
     WTFormsHelpers(app)
     app.extensions["mailer"] = mailer_from_config(app.config)
     mail_init_app(app)
+    app.extensions["search"] = search_backend_from_config(app.config)
+    search_init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
@@ -101,8 +105,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.listings.views import bp as listings
     from marketplace.main.views import bp as main
     from marketplace.moderation.views import bp as moderation
+    from marketplace.search.views import bp as search
 
-    for blueprint in (main, accounts, directory, listings, moderation, admin):
+    for blueprint in (main, accounts, directory, listings, moderation, admin, search):
         app.register_blueprint(blueprint)
 
 

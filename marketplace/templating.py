@@ -21,7 +21,10 @@ def _date(value: date | datetime | None) -> str:
 
 def navigation() -> list[dict[str, Any]]:
     """The service navigation for whoever is signed in."""
-    items: list[tuple[str, str]] = [("Browse", url_for("directory.browse"))]
+    items: list[tuple[str, str]] = [
+        ("Search", url_for("search.search")),
+        ("Browse", url_for("directory.browse")),
+    ]
     if current_user.is_authenticated:
         if has_permission(current_user, Permission.SHORTLIST):
             items.append(("Shortlist", url_for("directory.shortlist")))

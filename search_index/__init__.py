@@ -5,6 +5,7 @@ The rest of the code builds ``SearchDocument``s, asks with a ``SearchQuery`` and
 ``SearchResults``.
 """
 
+from search_index.errors import IndexBusy
 from search_index.interface import (
     FACET_FIELDS,
     FacetCount,
@@ -21,6 +22,7 @@ __all__ = [
     "FacetCount",
     "GeoFilter",
     "Hit",
+    "IndexBusy",
     "SearchBackend",
     "SearchDocument",
     "SearchQuery",

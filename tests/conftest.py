@@ -78,6 +78,12 @@ def _clean_tables(app: Flask) -> Iterator[None]:
                 for table in reversed(tables):
                     connection.execute(table.delete())
         limiter.reset()
+        # The index follows the tables: empty it too (cheap when nothing was indexed).
+        search = app.extensions["search"]
+        if getattr(search, "is_open", True):
+            leftover = search.keys()
+            if leftover:
+                search.remove(leftover)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
@@ -127,6 +128,17 @@ def shortlist() -> Any:
     return render_template("directory/shortlist.html", title="Your shortlist", shortlist=saved)
 
 
+def _back_to(default: str) -> str:
+    """Where to go after adding to the shortlist: the form's same-site ``next`` path (the search
+    results it was added from), else the listing. Never another site (no open redirects)."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return default
+
+
 def _flash_added(added: bool) -> None:
     if added:
         flash("Added to your shortlist.", "success")
@@ -138,14 +150,14 @@ def _flash_added(added: bool) -> None:
 @require(Permission.SHORTLIST)
 def shortlist_add_offer(offer_id: int) -> Any:
     _flash_added(shortlists.add_offer_to_shortlist(db.session, current_user, offer_id))
-    return redirect(listing_url("offer", offer_id))
+    return redirect(_back_to(listing_url("offer", offer_id)))
 
 
 @bp.post("/shortlist/pas/<int:pa_id>")
 @require(Permission.SHORTLIST)
 def shortlist_add_pa(pa_id: int) -> Any:
     _flash_added(shortlists.add_pa_to_shortlist(db.session, current_user, pa_id))
-    return redirect(listing_url("pa", pa_id))
+    return redirect(_back_to(listing_url("pa", pa_id)))
 
 
 @bp.post("/shortlist/<int:item_id>/remove")
