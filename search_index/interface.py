@@ -54,7 +54,7 @@ class SearchDocument:
     accessibility: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     rating: str | None = None  # regulator rating slug
-    rating_score: int | None = None  # 0–100 across regulators, for min_rating
+    rating_score: int | None = None  # 0-100 across regulators, for min_rating
     pa_checks: tuple[str, ...] = ()  # dbs | pvg | right_to_work | driving | insurance (unexpired)
     gender: str | None = None
     has_vacancies: bool = False
