@@ -8,7 +8,6 @@ almost nothing, as in a real directory.
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -505,10 +504,3 @@ def offers(count: int, seed: int = 11) -> Iterator[SearchDocument]:
             else None,
             has_vacancies=rng.random() < 0.4,
         )
-
-
-def mean_tokens(docs: list[SearchDocument]) -> float:
-    return sum(len(d.body.split()) for d in docs) / max(1, len(docs))
-
-
-__all__ = ["geo_filter", "math", "offers", "vocabulary"]

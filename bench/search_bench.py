@@ -16,6 +16,7 @@ import argparse
 import gc
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -173,7 +174,11 @@ def _edits(make: Callable[[Path], object], folder: Path, docs: list, times: int)
 def run(
     name: str, make: Callable[[Path], object], docs: list, queries: list, edits: int
 ) -> Figures:
+    def note(what: str) -> None:
+        print(f"  {name} {len(docs):,}: {what}", file=sys.stderr, flush=True)
+
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as folder:
+        note("building")
         backend = make(Path(folder))
         gc.collect()
         start = time.perf_counter()
@@ -183,7 +188,9 @@ def run(
         if hasattr(backend, "warm"):
             backend.warm()  # what a web process does at start-up
         warm = time.perf_counter() - start
+        note("querying")
         passes = [_timed(backend, queries), _timed(backend, queries)]
+        note("editing")
         visible, reader_first = _edits(make, Path(folder), docs, edits)
         backend.close()  # type: ignore[attr-defined]
     return Figures(name, build, warm, passes, visible, reader_first)

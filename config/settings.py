@@ -75,6 +75,11 @@ class Settings:
     INVITE_LINK_HOURS: int = field(default_factory=lambda: _env_int("INVITE_LINK_HOURS", 168))
 
     PAGE_SIZE: int = field(default_factory=lambda: _env_int("PAGE_SIZE", 20))
+    # Seconds a request waits for another process's search index update before leaving its own
+    # update queued (it is applied by the next update or `flask search-sync`).
+    SEARCH_SYNC_WAIT: float = field(
+        default_factory=lambda: float(os.environ.get("SEARCH_SYNC_WAIT", "3"))
+    )
 
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"

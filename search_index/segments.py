@@ -13,6 +13,8 @@ anything else.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -254,6 +256,7 @@ def _phrase_docs(postings: list[Postings]) -> np.ndarray:
 
 _SINGLE_VALUE_LENGTH = 13  # uint32 count 1 + pickle of [p] for p < 256: b"\x80\x02]q\x00K" p b"a."
 _BININT1 = ord("K")
+_LIST_HEAD = b"\x80\x02]q\x00("  # pickle protocol 2: a list, then MARK before its items
 
 
 def _single_positions(values: list[bytes]) -> np.ndarray:
@@ -288,7 +291,16 @@ def _phrase_docs_checked(postings: list[Postings], fmt: Any) -> np.ndarray:
         together &= positions == singles[0] + offset
     found = [candidates[together]]
     # The others (a word occurring several times, or far into a long text) are decoded.
-    decode = fmt.decoder("positions")
+    slow_decode = fmt.decoder("positions")
+
+    def decode(value: bytes) -> Iterable[int]:
+        # Small gaps between positions (each below 256) are one byte each after a "K"
+        # opcode: read them without unpickling.
+        count = (len(value) - 12) // 2
+        if value[4:10] == _LIST_HEAD and value[10:-2:2] == b"K" * count:
+            return accumulate(value[11:-2:2])
+        return slow_decode(value)
+
     slow = []
     for i in np.flatnonzero(~simple).tolist():
         starts = set(decode(values[0][i]))
