@@ -26,24 +26,10 @@ from search_index.interface import (
     SearchQuery,
     SearchResults,
 )
+from search_index.schema import ATTRIBUTES
 
-_FILTERS = {
-    "kind": "kind",
-    "category": "categories",
-    "council": "councils",
-    "serves": "serves_districts",
-    "venue": "venue_district",
-    "deployment": "deployments",
-    "unit": "unit",
-    "delivery": "delivery",
-    "day": "days",
-    "time_band": "time_bands",
-    "for_age": "for_ages",
-    "accessibility": "accessibility",
-    "language": "languages",
-    "pa_check": "pa_checks",
-    "gender": "gender",
-}
+# The same filter attributes as the real backend (the "flag" pseudo-field aside).
+_FILTERS = {name: attribute for name, attribute in ATTRIBUTES.items() if attribute}
 _TEXT = ["title", "provider", "keywords", "body"]
 
 
