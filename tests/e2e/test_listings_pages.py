@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace.permissions import Role
 from tests.conftest import TEST_PASSWORD
@@ -57,7 +58,7 @@ def test_provider_pages_pass_axe(app, page):
     page.goto("/your-listings/organisation")
     page.fill("#base_postcode", "ZZ99 9ZZ")
     page.get_by_role("button", name="Send changes for review").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -73,7 +74,7 @@ def test_pa_pages_pass_axe(app, page):
     page.goto("/your-listings/profile")
     page.fill("#hourly_rate", "abc")
     page.get_by_role("button", name="Save").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
     page.goto("/your-listings/profile/checks")
@@ -81,5 +82,5 @@ def test_pa_pages_pass_axe(app, page):
     page.fill("#issued_on-month", "2")
     page.fill("#issued_on-year", "2024")
     page.get_by_role("button", name="Add check or document").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)

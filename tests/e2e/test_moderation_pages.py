@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.listings import rules, services
@@ -80,7 +81,7 @@ def test_claim_pages_pass_axe(app, page):
         holder_email = make_user(Role.HOLDER).email
     _check(page, f"/organisations/{org_id}/claim")
     page.get_by_role("button", name="Send request").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
     page.fill("#name", "Priya Shah")

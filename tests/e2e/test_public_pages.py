@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
 from tests.factories import make_council, make_offer, make_pa
@@ -40,6 +41,6 @@ def test_sign_up_errors_are_announced_in_an_error_summary(page):
     page.goto("/sign-up/holder")
     page.get_by_role("button", name="Create account").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter your full name" in summary.inner_text()
     assert_accessible(page)
