@@ -87,8 +87,12 @@ def has_permission(user: Any, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(Role(user.role), frozenset())
 
 
-def require(*permissions: Permission) -> Callable[[F], F]:
-    """Sign-in required (handled by Flask-Login); then every listed permission, else 404.
+def has_any_permission(user: Any, *permissions: Permission) -> bool:
+    return any(has_permission(user, p) for p in permissions)
+
+
+def _guard(allowed: Callable[[Any], bool]) -> Callable[[F], F]:
+    """Sign-in required (Flask-Login's sign-in page), then ``allowed(user)``, else 404.
 
     404 rather than 403: a signed-in user poking at pages of another role learns nothing.
     """
@@ -100,10 +104,20 @@ def require(*permissions: Permission) -> Callable[[F], F]:
                 from marketplace.extensions import login_manager
 
                 return login_manager.unauthorized()
-            if not all(has_permission(current_user, p) for p in permissions):
+            if not allowed(current_user):
                 abort(404)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def require(*permissions: Permission) -> Callable[[F], F]:
+    """Every listed permission."""
+    return _guard(lambda user: all(has_permission(user, p) for p in permissions))
+
+
+def require_any(*permissions: Permission) -> Callable[[F], F]:
+    """At least one of the listed permissions."""
+    return _guard(lambda user: has_any_permission(user, *permissions))

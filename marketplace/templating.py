@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from marketplace import money
 from marketplace.directory import vocab
-from marketplace.permissions import Permission, has_permission
+from marketplace.permissions import Permission, has_any_permission, has_permission
 
 
 def _date(value: date | datetime | None) -> str:
@@ -28,8 +28,8 @@ def navigation() -> list[dict[str, Any]]:
     if current_user.is_authenticated:
         if has_permission(current_user, Permission.SHORTLIST):
             items.append(("Shortlist", url_for("directory.shortlist")))
-        if has_permission(current_user, Permission.MANAGE_ORG_LISTINGS) or has_permission(
-            current_user, Permission.MANAGE_PA_PROFILE
+        if has_any_permission(
+            current_user, Permission.MANAGE_ORG_LISTINGS, Permission.MANAGE_PA_PROFILE
         ):
             items.append(("Your listings", url_for("listings.index")))
         if has_permission(current_user, Permission.MODERATE):

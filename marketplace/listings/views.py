@@ -3,15 +3,13 @@ review, withdrawing; and every listing's public history."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.errors import DomainError, ValidationFailed
-from marketplace.extensions import db, login_manager
+from marketplace.extensions import db
 from marketplace.forms import ActionForm, add_errors, render_invalid
 from marketplace.listings import rules, services
 from marketplace.listings.forms import (
@@ -23,7 +21,7 @@ from marketplace.listings.forms import (
     to_input,
 )
 from marketplace.moderation import services as moderation
-from marketplace.permissions import Permission, has_permission, require
+from marketplace.permissions import Permission, require, require_any
 
 bp = Blueprint("listings", __name__)
 
@@ -34,23 +32,6 @@ _SAVED = {
     "People see the published version until they are approved.",
     "unchanged": "Nothing to review: the listing is the same as the published one.",
 }
-
-
-def require_any(*permissions: Permission) -> Callable[[Any], Any]:
-    """Signed in (else the sign-in page) with at least one of the permissions (else 404)."""
-
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if not any(has_permission(current_user, p) for p in permissions):
-                abort(404)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _user() -> Any:
