@@ -101,13 +101,29 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts
     from marketplace.admin.views import bp as admin
+    from marketplace.api.views import bp as api
+    from marketplace.budgets.views import bp as budgets
     from marketplace.directory.views import bp as directory
+    from marketplace.holders.views import bp as holders
     from marketplace.listings.views import bp as listings
     from marketplace.main.views import bp as main
     from marketplace.moderation.views import bp as moderation
+    from marketplace.plans.views import bp as plans
     from marketplace.search.views import bp as search
 
-    for blueprint in (main, accounts, directory, listings, moderation, admin, search):
+    for blueprint in (
+        main,
+        accounts,
+        directory,
+        listings,
+        moderation,
+        admin,
+        search,
+        holders,
+        budgets,
+        plans,
+        api,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -1,6 +1,16 @@
 """Imports every model so SQLAlchemy and Alembic see the whole schema."""
 
-from marketplace.accounts.models import AccountToken, Invitation, User
+from marketplace.accounts.models import AccountToken, ApiToken, Invitation, User
+from marketplace.audit.models import AuditEvent
+from marketplace.budgets.models import (
+    Budget,
+    BudgetStream,
+    RasAssessment,
+    RasBand,
+    RasOption,
+    RasQuestion,
+    RasTable,
+)
 from marketplace.directory.models import (
     Council,
     CouncilDistrict,
@@ -11,15 +21,23 @@ from marketplace.directory.models import (
     PAProfile,
     ShortlistItem,
 )
+from marketplace.holders.models import BrokerLink, HolderRecord, Representation
 from marketplace.mail.models import OutboxMessage
 from marketplace.moderation.models import Claim, ListingVersion, Report
+from marketplace.plans.models import PlanEvent, PlanLine, PlanOutcome, SupportPlan
 from marketplace.search.models import IndexJob, SearchLog
 
 __all__ = [
     "AccountToken",
+    "ApiToken",
+    "AuditEvent",
+    "BrokerLink",
+    "Budget",
+    "BudgetStream",
     "Claim",
     "Council",
     "CouncilDistrict",
+    "HolderRecord",
     "IndexJob",
     "Invitation",
     "ListingArea",
@@ -29,8 +47,18 @@ __all__ = [
     "OutboxMessage",
     "PACheck",
     "PAProfile",
+    "PlanEvent",
+    "PlanLine",
+    "PlanOutcome",
+    "RasAssessment",
+    "RasBand",
+    "RasOption",
+    "RasQuestion",
+    "RasTable",
     "Report",
+    "Representation",
     "SearchLog",
     "ShortlistItem",
+    "SupportPlan",
     "User",
 ]

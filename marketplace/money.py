@@ -62,6 +62,59 @@ def annual_to_weekly(annual_pence: int) -> tuple[int, int]:
     return divmod(annual_pence, WEEKS_PER_YEAR)
 
 
+def parse_amount(text: str, *, entered_weekly: bool, maximum: int) -> int:
+    """An amount a person typed as weekly or annual -> annual pence, by the one rule above.
+
+    ``maximum`` bounds the annual figure, so '£200,000 a week' is refused like '£10.4m a year'.
+    """
+    pence = parse_pounds(text, maximum=maximum)
+    annual = weekly_to_annual(pence) if entered_weekly else pence
+    if annual > maximum:
+        raise InvalidAmount(f"The amount must be {format_pence(maximum)} a year or less")
+    return annual
+
+
+def describe_weekly(annual_pence: int) -> str:
+    """How a yearly amount reads per week: '£150.00 a week' or '£150.00 a week (+£0.40 a year)'."""
+    weekly, remainder = annual_to_weekly(annual_pence)
+    text = f"{format_pence(weekly, free_text='')} a week"
+    if remainder:
+        text += f" (+{format_pence(remainder, free_text='')} over the year)"
+    return text
+
+
+def parse_quantity(text: str) -> int:
+    """'6' or '1.5' hours/sessions -> hundredths (600, 150). At most 2 decimals, above 0."""
+    cleaned = (text or "").strip()
+    match = re.fullmatch(r"(\d{1,5})(?:\.(\d{1,2}))?", cleaned, re.ASCII)
+    if not match:
+        raise InvalidAmount("Enter a number, like 6 or 1.5")
+    hundredths = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    if hundredths <= 0:
+        raise InvalidAmount("The number must be more than 0")
+    return hundredths
+
+
+def format_quantity(hundredths: int) -> str:
+    """600 -> '6', 150 -> '1.5'."""
+    whole, rest = divmod(hundredths, 100)
+    return str(whole) if rest == 0 else f"{whole}.{rest:02d}".rstrip("0")
+
+
+def cost_per_occurrence(unit_price_pence: int, quantity_hundredths: int) -> int:
+    """Price x quantity, rounded up to the penny so a plan never under-counts its cost."""
+    return -(-unit_price_pence * quantity_hundredths // 100)
+
+
+def annual_cost(unit_price_pence: int, quantity_hundredths: int, periods_per_year: int) -> int:
+    """What a line costs over a plan year. Weekly lines: per week x 52, exactly as budgets are
+    converted, so a package that fits weekly also fits when booked for the year."""
+    per = cost_per_occurrence(unit_price_pence, quantity_hundredths)
+    if periods_per_year == WEEKS_PER_YEAR:
+        return weekly_to_annual(per)
+    return per * periods_per_year
+
+
 def parse_percent(text: str) -> int:
     """'77' or '13.5' -> basis points (7700, 1350). Percentages are kept as integer basis points."""
     cleaned = (text or "").strip().rstrip("%").strip()

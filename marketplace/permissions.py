@@ -63,18 +63,31 @@ class Permission(StrEnum):
     MODERATE = "moderate"  # approve or reject listings, handle reports and claims
     MODERATE_ANYWHERE = "moderate_anywhere"  # not limited to one council's area
     MANAGE_USERS = "manage_users"  # create officers and admins
+    HOLD_BUDGET = "hold_budget"  # a budget holder's own dashboard, plan and links
+    ACT_FOR_HOLDERS = "act_for_holders"  # a representative's list of people they act for
+    BROKER_CASELOAD = "broker_caseload"  # a broker's caseload and invitations
+    RECORD_BUDGETS = "record_budgets"  # set budgets for holders of the officer's council
+    DECIDE_PLANS = "decide_plans"  # approve, reject or refer plans of the officer's council
+    CONFIGURE_RAS = "configure_ras"  # the council's resource allocation table
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.HOLDER: frozenset({Permission.SHORTLIST}),
-    Role.REPRESENTATIVE: frozenset({Permission.SHORTLIST}),
-    Role.BROKER: frozenset({Permission.SHORTLIST}),
+    Role.HOLDER: frozenset({Permission.SHORTLIST, Permission.HOLD_BUDGET}),
+    Role.REPRESENTATIVE: frozenset({Permission.SHORTLIST, Permission.ACT_FOR_HOLDERS}),
+    Role.BROKER: frozenset({Permission.SHORTLIST, Permission.BROKER_CASELOAD}),
     Role.PA: frozenset({Permission.MANAGE_PA_PROFILE}),
     Role.PROVIDER_ADMIN: frozenset(
         {Permission.MANAGE_ORG_LISTINGS, Permission.MANAGE_ORGANISATION}
     ),
     Role.PROVIDER_STAFF: frozenset({Permission.MANAGE_ORG_LISTINGS}),
-    Role.OFFICER: frozenset({Permission.MODERATE}),
+    Role.OFFICER: frozenset(
+        {
+            Permission.MODERATE,
+            Permission.RECORD_BUDGETS,
+            Permission.DECIDE_PLANS,
+            Permission.CONFIGURE_RAS,
+        }
+    ),
     Role.ADMIN: frozenset(
         {Permission.MODERATE, Permission.MODERATE_ANYWHERE, Permission.MANAGE_USERS}
     ),

@@ -9,8 +9,11 @@ from flask import Flask, g, request, url_for
 from flask_login import current_user
 
 from marketplace import money
+from marketplace.budgets import vocab as budget_vocab
 from marketplace.directory import vocab
+from marketplace.holders import vocab as holder_vocab
 from marketplace.permissions import Permission, has_any_permission, has_permission
+from marketplace.plans import vocab as plan_vocab
 
 
 def _date(value: date | datetime | None) -> str:
@@ -47,6 +50,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(money.format_pence, "pence")
     app.add_template_filter(money.format_percent, "percent")
     app.add_template_filter(_date, "date")
+    app.add_template_filter(money.describe_weekly, "weekly")
+    app.add_template_filter(money.format_quantity, "quantity")
     app.add_template_filter(lambda value, pairs: vocab.label(pairs, value), "label")
 
     @app.context_processor
@@ -54,6 +59,9 @@ def init_app(app: Flask) -> None:
         return {
             "csp_nonce": getattr(g, "csp_nonce", ""),
             "vocab": vocab,
+            "budget_vocab": budget_vocab,
+            "plan_vocab": plan_vocab,
+            "holder_vocab": holder_vocab,
             "Permission": Permission,
             "can": lambda permission: has_permission(current_user, permission),
             "navigation": navigation,

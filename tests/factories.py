@@ -172,3 +172,127 @@ def make_offer(organisation: Organisation | None = None, **fields: Any) -> Offer
         refresh_listing_areas(db.session, offer)
         db.session.commit()
     return _loaded(offer)
+
+
+def make_holder(council: Council | None = None, *, district: str = "LS6", **fields: Any) -> User:
+    """A budget holder with a record in ``council`` (none if not given) and that district."""
+    from marketplace.holders.models import HolderRecord
+
+    holder = make_user(Role.HOLDER, **fields)
+    record = HolderRecord(
+        user_id=holder.id,
+        council_id=council.id if council else None,
+        postcode=f"{district} 1AA" if council else "",
+        district=district if council else "",
+    )
+    db.session.add(record)
+    db.session.commit()
+    return holder
+
+
+def make_budget(
+    holder: User,
+    council: Council,
+    *,
+    streams: tuple[tuple[str, int], ...] = (("dp", 936_000), ("managed", 624_000)),
+    contribution_pence: int = 0,
+    year_start: date | None = None,
+    isf_organisation: Organisation | None = None,
+    set_by: User | None = None,
+) -> Any:
+    """A budget whose total is the sum of ``streams`` ((kind, annual pence) pairs; an "other"
+    stream is named "Access to Work"; an "isf" stream is held by ``isf_organisation``)."""
+    from marketplace.budgets.models import Budget, BudgetStream
+
+    start = year_start or date(date.today().year, 4, 1)
+    officer = set_by or make_user(Role.OFFICER, council=council)
+    budget = Budget(
+        holder_id=holder.id,
+        council_id=council.id,
+        year_start=start,
+        year_end=start.replace(year=start.year + 1) - timedelta(days=1),
+        total_pence=sum(amount for _, amount in streams),
+        contribution_pence=contribution_pence,
+        set_by_id=officer.id,
+    )
+    for kind, amount in streams:
+        if kind == "isf" and isf_organisation is None:
+            isf_organisation = make_organisation()
+        budget.streams.append(
+            BudgetStream(
+                kind=kind,
+                label="Access to Work" if kind == "other" else "",
+                organisation_id=isf_organisation.id if kind == "isf" and isf_organisation else None,
+                total_pence=amount,
+            )
+        )
+    db.session.add(budget)
+    db.session.commit()
+    return _loaded(budget)
+
+
+def make_plan(
+    holder: User,
+    *,
+    status: str = "draft",
+    council: Council | None = None,
+    outcomes: tuple[str, ...] = ("independence",),
+    year_start: date | None = None,
+    **fields: Any,
+) -> Any:
+    """A support plan written straight to the database, in any status (no workflow run)."""
+    from marketplace.plans.models import PlanOutcome, SupportPlan
+
+    start = year_start or date(date.today().year, 4, 1)
+    submitted = status in {"submitted", "referred", "approved", "rejected", "superseded"}
+    plan = SupportPlan(
+        holder_id=holder.id,
+        council_id=council.id if council else None,
+        year_start=start,
+        status=status,
+        what_matters=fields.pop("what_matters", "Getting out and seeing friends."),
+        created_by_id=holder.id,
+        submitted_at=utcnow() if submitted else None,
+        review_due_on=start.replace(year=start.year + 1) if status == "approved" else None,
+        **fields,
+    )
+    plan.outcomes = [
+        PlanOutcome(code=code, how_met="A PA twice a week.", position=i)
+        for i, code in enumerate(outcomes)
+    ]
+    db.session.add(plan)
+    db.session.commit()
+    return _loaded(plan)
+
+
+def link_representative(holder: User, representative: User | None = None) -> User:
+    from marketplace.holders.models import Representation
+
+    representative = representative or make_user(Role.REPRESENTATIVE)
+    db.session.add(
+        Representation(
+            holder_id=holder.id,
+            representative_id=representative.id,
+            relationship_kind="family",
+            linked_by_id=holder.id,
+        )
+    )
+    db.session.commit()
+    return representative
+
+
+def link_broker(holder: User, broker: User | None = None, *, status: str = "active") -> User:
+    from marketplace.holders.models import BrokerLink
+
+    broker = broker or make_user(Role.BROKER)
+    db.session.add(
+        BrokerLink(
+            holder_id=holder.id,
+            broker_id=broker.id,
+            status=status,
+            invited_by_id=holder.id,
+            accepted_at=utcnow() if status == "active" else None,
+        )
+    )
+    db.session.commit()
+    return broker

@@ -119,3 +119,20 @@ class Invitation(db.Model):  # type: ignore[name-defined]
 
     organisation: Mapped[Organisation] = relationship()
     invited_by: Mapped[User] = relationship()
+
+
+class ApiToken(db.Model):  # type: ignore[name-defined]
+    """A personal API token. Only a hash is kept; the prefix lets the owner tell tokens apart."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
