@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, g, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter, Map
 
 from config.settings import ROOT, Settings
 from marketplace.extensions import csrf, db, limiter, login_manager, migrate
@@ -44,6 +45,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             ),
         ]
     )
+    # Ids in URLs fit the database's integer columns: /plans/99999999999 is a 404, not an
+    # out-of-range error from PostgreSQL.
+    app.url_map.converters["int"] = _DatabaseId
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -59,6 +63,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     return app
+
+
+class _DatabaseId(IntegerConverter):
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -101,6 +111,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts
     from marketplace.admin.views import bp as admin
+    from marketplace.api.token_views import bp as api_tokens
     from marketplace.api.views import bp as api
     from marketplace.budgets.views import bp as budgets
     from marketplace.directory.views import bp as directory
@@ -123,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         budgets,
         plans,
         api,
+        api_tokens,
     ):
         app.register_blueprint(blueprint)
 

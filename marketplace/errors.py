@@ -68,16 +68,24 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
-def _error_response(status: int, code: str, message: str) -> Any:
+def _error_response(
+    status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> Any:
     if _wants_json():
-        return jsonify({"error": {"code": code, "message": message}}), status
+        body: dict[str, Any] = {"code": code, "message": message}
+        if fields:
+            body["fields"] = fields  # the API names each refused field
+        return jsonify({"error": body}), status
     return render_template("errors/error.html", status=status, message=message), status
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Any:
-        return _error_response(error.status_code, error.code, error.message)
+        fields = error.errors if isinstance(error, ValidationFailed) else None
+        if fields is None and error.field:
+            fields = {error.field: error.message}
+        return _error_response(error.status_code, error.code, error.message, fields)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

@@ -22,6 +22,23 @@ def _date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def _care_items() -> list[tuple[str, str]]:
+    """Budgets and plans: a holder's own, the people a representative or broker works for, and
+    a council officer's work."""
+    wanted: list[tuple[str, str]] = []
+    if has_permission(current_user, Permission.HOLD_BUDGET):
+        wanted.append(("Your support", "holders.my_records"))
+    if has_permission(current_user, Permission.ACT_FOR_HOLDERS):
+        wanted.append(("People you act for", "holders.caseload"))
+    if has_permission(current_user, Permission.BROKER_CASELOAD):
+        wanted.append(("Caseload", "holders.caseload"))
+    if has_permission(current_user, Permission.DECIDE_PLANS):
+        wanted.append(("Council work", "plans.queue"))
+    if has_permission(current_user, Permission.RECORD_BUDGETS):
+        wanted.append(("People", "holders.council_people"))
+    return [(text, url_for(endpoint)) for text, endpoint in wanted]
+
+
 def navigation() -> list[dict[str, Any]]:
     """The service navigation for whoever is signed in."""
     items: list[tuple[str, str]] = [
@@ -29,6 +46,7 @@ def navigation() -> list[dict[str, Any]]:
         ("Browse", url_for("directory.browse")),
     ]
     if current_user.is_authenticated:
+        items.extend(_care_items())
         if has_permission(current_user, Permission.SHORTLIST):
             items.append(("Shortlist", url_for("directory.shortlist")))
         if has_any_permission(

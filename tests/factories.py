@@ -12,6 +12,7 @@ from typing import Any
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
+from marketplace.budgets.rules import financial_year_start
 from marketplace.clock import utcnow
 from marketplace.directory.areas import refresh_listing_areas
 from marketplace.directory.models import (
@@ -204,7 +205,7 @@ def make_budget(
     stream is named "Access to Work"; an "isf" stream is held by ``isf_organisation``)."""
     from marketplace.budgets.models import Budget, BudgetStream
 
-    start = year_start or date(date.today().year, 4, 1)
+    start = year_start or financial_year_start(date.today())
     officer = set_by or make_user(Role.OFFICER, council=council)
     budget = Budget(
         holder_id=holder.id,
@@ -243,7 +244,7 @@ def make_plan(
     """A support plan written straight to the database, in any status (no workflow run)."""
     from marketplace.plans.models import PlanOutcome, SupportPlan
 
-    start = year_start or date(date.today().year, 4, 1)
+    start = year_start or financial_year_start(date.today())
     submitted = status in {"submitted", "referred", "approved", "rejected", "superseded"}
     plan = SupportPlan(
         holder_id=holder.id,

@@ -34,7 +34,8 @@ def _bar(label: str, length: int) -> Iterator[Bar]:
 )
 @with_appcontext
 def demo_data(seed: int, scale: float) -> None:
-    """Load realistic, fictional demo data: councils, providers, PAs, offers and demo accounts.
+    """Load realistic, fictional demo data: councils, providers, PAs, offers, budget holders with
+    their budgets and support plans, and demo accounts.
 
     Running it again adds nothing; a bigger --scale adds the difference.
     """
@@ -44,7 +45,7 @@ def demo_data(seed: int, scale: float) -> None:
     click.echo(
         f"Demo data, seed {seed}, scale {scale:g}: {len(plan.councils)} councils, "
         f"{len(plan.organisations)} organisations, {len(plan.pas)} PAs, "
-        f"{plan.offer_count} offers planned."
+        f"{plan.offer_count} offers, {len(plan.holders)} budget holders planned."
     )
     # Thousands of listings: their index jobs are recorded, and `flask reindex` applies them at once.
     with indexing_paused():

@@ -22,6 +22,16 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
+from marketplace.budgets.models import (
+    Budget,
+    BudgetStream,
+    RasAssessment,
+    RasBand,
+    RasOption,
+    RasQuestion,
+    RasTable,
+)
+from marketplace.demo import load_care
 from marketplace.demo.councils import council_districts
 from marketplace.demo.organisations import OrganisationPlan
 from marketplace.demo.people import PAPlan
@@ -38,8 +48,10 @@ from marketplace.directory.models import (
     PAProfile,
 )
 from marketplace.extensions import DbSession
+from marketplace.holders.models import BrokerLink, HolderRecord, Representation
 from marketplace.moderation.models import ListingVersion
 from marketplace.moderation.snapshots import Listing, kind_of, snapshot
+from marketplace.plans.models import PlanEvent, PlanLine, PlanOutcome, SupportPlan
 
 BATCH = 25
 
@@ -84,7 +96,8 @@ class _New:
 
 
 class Loader:
-    """Loads one plan step by step: councils, accounts, organisations, then PAs."""
+    """Loads one plan step by step: councils, accounts, organisations, PAs, then (in
+    ``load_care``) RAS tables and budget holders with their budgets and plans."""
 
     def __init__(self, session: DbSession, plan: DemoPlan, reference: datetime, progress: Progress):
         self.session = session
@@ -374,6 +387,8 @@ def load(
     loader.users()
     loader.organisations()
     loader.pas()
+    load_care.ras_tables(loader)
+    load_care.holders(loader)
     return loader.report
 
 
@@ -387,6 +402,20 @@ TABLES: tuple[tuple[str, Any], ...] = (
     ("Offers", Offer),
     ("Listing areas", ListingArea),
     ("Listing versions", ListingVersion),
+    ("RAS tables", RasTable),
+    ("RAS questions", RasQuestion),
+    ("RAS answers", RasOption),
+    ("RAS bands", RasBand),
+    ("RAS assessments", RasAssessment),
+    ("Holder records", HolderRecord),
+    ("Representatives' links", Representation),
+    ("Broker links", BrokerLink),
+    ("Budgets", Budget),
+    ("Budget streams", BudgetStream),
+    ("Support plans", SupportPlan),
+    ("Plan outcomes", PlanOutcome),
+    ("Plan lines", PlanLine),
+    ("Plan events", PlanEvent),
 )
 
 

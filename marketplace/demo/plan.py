@@ -10,16 +10,29 @@ many councils, and a bigger council gets more providers.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from marketplace.demo.care_records import HolderPlan
 from marketplace.demo.catalogue import ARCHETYPE_BY_KEY, ARCHETYPES
 from marketplace.demo.councils import COUNCIL_BY_CODE, COUNCILS, CouncilSpec
+from marketplace.demo.featured import plan_featured
+from marketplace.demo.holders import (
+    HOLDER_WEIGHT,
+    HOLDERS_AT_SCALE_1,
+    MIN_HOLDERS,
+    broker_statuses,
+    plan_holder,
+)
+from marketplace.demo.market import build_market
 from marketplace.demo.names import person, weighted
 from marketplace.demo.organisations import OrganisationPlan, plan_organisation
 from marketplace.demo.people import PAPlan, plan_pa
+from marketplace.demo.ras import RAS_TABLES, RasPlan
 from marketplace.demo.records import UserPlan
+from marketplace.demo.support import SCENARIOS
 
 DEMO_PASSWORD = "demo-password-2026"
 ORGANISATIONS_AT_SCALE_1 = 180
@@ -46,6 +59,9 @@ class DemoPlan:
     users: list[UserPlan]  # accounts that belong to no organisation or PA profile
     organisations: list[OrganisationPlan]
     pas: list[PAPlan]
+    ras_tables: list[RasPlan] = field(default_factory=list)
+    # Budget holders with their records, links, budgets and support plans; Grace first.
+    holders: list[HolderPlan] = field(default_factory=list)
 
     @property
     def offer_count(self) -> int:
@@ -134,5 +150,43 @@ def build_plan(seed: int, scale: float, today: date) -> DemoPlan:
         pas.append(
             plan_pa(rng, i, COUNCIL_BY_CODE[council], today, reference, PA if i == 0 else None)
         )
-    users = [HOLDER, REPRESENTATIVE, BROKER, ADMIN, *officers(seed)]
-    return DemoPlan(seed, scale, COUNCILS, users, organisations, pas)
+    council_officers = officers(seed)
+    users = [HOLDER, REPRESENTATIVE, BROKER, ADMIN, *council_officers]
+    market = build_market(
+        organisations, pas, {u.council_code or "": u.email for u in council_officers}
+    )
+    holders = [
+        plan_featured(
+            seed,
+            today,
+            market,
+            holder=HOLDER,
+            representative=REPRESENTATIVE,
+            broker=BROKER,
+            officer=OFFICER.email,
+            pa_email=PA.email,
+            provider=DEMO_PROVIDER,
+        )
+    ]
+    holder_count = max(MIN_HOLDERS, scaled(HOLDERS_AT_SCALE_1, scale))
+    weights = [(c.code, HOLDER_WEIGHT.get(c.code, c.weight)) for c in COUNCILS]
+    holder_councils = spread(weights, holder_count)
+    links = broker_statuses(holder_councils)
+    seen: Counter[str] = Counter()
+    for i, code in enumerate(holder_councils):
+        scenario = SCENARIOS[i % len(SCENARIOS)]
+        holders.append(
+            plan_holder(
+                i,
+                seed,
+                COUNCIL_BY_CODE[code],
+                seen[scenario],
+                links.get(i),
+                BROKER.email,
+                today,
+                market,
+            )
+        )
+        seen[scenario] += 1
+    ras_tables = [RAS_TABLES[c.code] for c in COUNCILS]
+    return DemoPlan(seed, scale, COUNCILS, users, organisations, pas, ras_tables, holders)

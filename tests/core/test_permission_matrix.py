@@ -33,6 +33,8 @@ PAGES: dict[str, set[Role]] = {
     "/moderation/claims": MODERATORS,
     "/admin/users": {Role.ADMIN},
     "/admin/users/new": {Role.ADMIN},
+    "/caseload": {Role.REPRESENTATIVE, Role.BROKER},
+    "/council/people": {Role.OFFICER},
 }
 
 

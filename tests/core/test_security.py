@@ -81,3 +81,12 @@ def test_unknown_pages_are_404_pages_and_json_for_the_api(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "path", ["/offers/99999999999", "/holders/99999999999", "/plans/99999999999"]
+)
+def test_ids_too_big_for_the_database_are_not_found(app_ctx, sign_in_as, path):
+    # PostgreSQL would refuse such an id with an error; the URL must not even match.
+    client = sign_in_as(make_user("officer"))
+    assert client.get(path).status_code == 404

@@ -1,0 +1,334 @@
+"""The OpenAPI 3.1 document of everything under /api/v1, built as data.
+
+Served at /api/v1/openapi.json. tests/api/test_openapi.py walks the app's URL map and fails when a
+route is missing here or a path here has no route, so the document grows with the API.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from marketplace.api.schemas import SCHEMAS, Schema, ref
+from marketplace.plans.models import PLAN_STATUS_VALUES
+from marketplace.search import params as search_params
+
+PUBLIC: list[Any] = []  # an operation anyone may call, without a token
+
+_ERRORS = {
+    "400": "The request was refused: `fields` names each problem. Nothing was saved.",
+    "401": "No token, or one that is unknown or revoked, or the account is inactive.",
+    "404": "There is no such record, or it is not yours to see or change.",
+    "409": "Not allowed from the record's current state, or it changed meanwhile.",
+}
+
+
+def _error(status: str) -> dict[str, Any]:
+    return {
+        "description": _ERRORS[status],
+        "content": {"application/json": {"schema": ref("Error")}},
+    }
+
+
+def _ok(schema: Schema, description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(name: str, *, required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": ref(name)}}}
+
+
+def _id(name: str, what: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": f"The {what}'s id.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+
+
+def _query(name: str, schema: Schema, description: str = "") -> dict[str, Any]:
+    parameter: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": schema}
+    if description:
+        parameter["description"] = description
+    return parameter
+
+
+_PAGING = [
+    _query("page", {"type": "integer", "minimum": 1, "default": 1}),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}),
+]
+_HOLDER = _query("holder_id", {"type": "integer", "minimum": 1}, "Only this holder's records.")
+
+
+def _op(
+    summary: str,
+    responses: dict[str, Any],
+    *,
+    errors: tuple[str, ...] = ("401",),
+    tags: tuple[str, ...] = (),
+    **extra: Any,
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {"summary": summary, "tags": list(tags), **extra}
+    operation["responses"] = {**responses, **{status: _error(status) for status in errors}}
+    return operation
+
+
+def _transition(summary: str, body: str | None, *, created: bool = False) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if body is not None:
+        extra["requestBody"] = _body(body, required=body == "RequiredReason")
+    status = "201" if created else "200"
+    return _op(
+        summary,
+        {status: _ok(ref("Plan"))},
+        errors=("400", "401", "404", "409"),
+        tags=("Plans",),
+        **extra,
+    )
+
+
+def _search_parameters() -> list[dict[str, Any]]:
+    """The search API's parameters, from the same lists the search parser checks against."""
+    integers = {"page", "per_page", "max_price_pence"}
+    flags = {"free", "vacancies"}
+    found = []
+    for name in search_params.PARAMETERS:
+        schema: Schema = {"type": "string"}
+        if name in integers:
+            schema = {"type": "integer", "minimum": 0}
+        elif name in flags:
+            schema = {"type": "boolean"}
+        elif name == "radius_km":
+            schema = {
+                "type": "number",
+                "minimum": search_params.MIN_RADIUS_KM,
+                "maximum": search_params.MAX_RADIUS_KM,
+            }
+        elif name in search_params.VOCABULARIES:
+            schema = {"type": "string", "enum": [v for v, _ in search_params.VOCABULARIES[name]]}
+        if name in search_params.REPEATABLE:
+            found.append({**_query(name, {"type": "array", "items": schema}), "explode": True})
+        else:
+            found.append(_query(name, schema))
+    return found
+
+
+def _paths() -> dict[str, Any]:
+    budget_id = [_id("budget_id", "budget")]
+    plan_id = [_id("plan_id", "plan")]
+    outcome_ids = [*plan_id, _id("outcome_id", "outcome")]
+    listing = _ok(ref("Listing"))
+    return {
+        "/api/v1/openapi.json": {
+            "get": _op(
+                "This document", {"200": _ok({"type": "object"})}, errors=(), security=PUBLIC
+            )
+        },
+        "/api/v1/me": {
+            "get": _op("The account the token belongs to", {"200": _ok(ref("Me"))}, tags=("Me",))
+        },
+        "/api/v1/budgets": {
+            "get": _op(
+                "Budgets of every holder you may see (yours, the people you act for or "
+                "broker for, or your council's)",
+                {"200": _ok(ref("BudgetList"))},
+                errors=("400", "401", "404"),
+                tags=("Budgets",),
+                parameters=[_HOLDER, *_PAGING],
+            ),
+            "post": _op(
+                "Record a holder's budget for a plan year (officers of the holder's council)",
+                {"201": _ok(ref("Budget"), "Recorded; Location names it")},
+                errors=("400", "401", "404", "409"),
+                tags=("Budgets",),
+                requestBody=_body("NewBudget"),
+            ),
+        },
+        "/api/v1/budgets/{budget_id}": {
+            "parameters": budget_id,
+            "get": _op(
+                "A budget with its streams: total, committed, spent, remaining, weekly figures",
+                {"200": _ok(ref("Budget"))},
+                errors=("401", "404"),
+                tags=("Budgets",),
+            ),
+            "put": _op(
+                "Change a budget's amounts and streams (officers of its council)",
+                {"200": _ok(ref("Budget"))},
+                errors=("400", "401", "404", "409"),
+                tags=("Budgets",),
+                requestBody=_body("BudgetChange"),
+            ),
+        },
+        "/api/v1/plans": {
+            "get": _op(
+                "Support plans you may see (summaries; every revision)",
+                {"200": _ok(ref("PlanList"))},
+                errors=("400", "401", "404"),
+                tags=("Plans",),
+                parameters=[
+                    _HOLDER,
+                    _query("status", {"type": "string", "enum": list(PLAN_STATUS_VALUES)}),
+                    *_PAGING,
+                ],
+            ),
+            "post": _op(
+                "Start a draft plan for a holder (the holder, a representative or their broker); "
+                "an open draft for that year is returned as it is (200)",
+                {"201": _ok(ref("Plan"), "Started"), "200": _ok(ref("Plan"), "The open draft")},
+                errors=("400", "401", "404", "409"),
+                tags=("Plans",),
+                requestBody=_body("NewPlan"),
+            ),
+        },
+        "/api/v1/plans/{plan_id}": {
+            "parameters": plan_id,
+            "get": _op(
+                "A plan with its outcomes, lines and costs, and its history",
+                {"200": _ok(ref("Plan"))},
+                errors=("401", "404"),
+                tags=("Plans",),
+            ),
+            "patch": _op(
+                "Change what matters to the person (drafts only)",
+                {"200": _ok(ref("Plan"))},
+                errors=("400", "401", "404", "409"),
+                tags=("Plans",),
+                requestBody=_body("PlanChange"),
+            ),
+        },
+        "/api/v1/plans/{plan_id}/outcomes": {
+            "parameters": plan_id,
+            "post": _op(
+                "Add an outcome to a draft",
+                {"201": _ok(ref("Outcome"))},
+                errors=("400", "401", "404", "409"),
+                tags=("Plans",),
+                requestBody=_body("OutcomeInput"),
+            ),
+        },
+        "/api/v1/plans/{plan_id}/outcomes/{outcome_id}": {
+            "parameters": outcome_ids,
+            "put": _op(
+                "Replace an outcome of a draft",
+                {"200": _ok(ref("Outcome"))},
+                errors=("400", "401", "404", "409"),
+                tags=("Plans",),
+                requestBody=_body("OutcomeInput"),
+            ),
+            "delete": _op(
+                "Remove an outcome from a draft",
+                {"204": {"description": "Removed"}},
+                errors=("401", "404", "409"),
+                tags=("Plans",),
+            ),
+        },
+        "/api/v1/plans/{plan_id}/submit": {
+            "parameters": plan_id,
+            "post": _transition(
+                "Send a draft to the council (it needs outcomes, each saying how it is met)", None
+            ),
+        },
+        "/api/v1/plans/{plan_id}/withdraw": {
+            "parameters": plan_id,
+            "post": _transition("Take a submitted plan back to draft", "Reason"),
+        },
+        "/api/v1/plans/{plan_id}/revise": {
+            "parameters": plan_id,
+            "post": _transition(
+                "Start a new draft revision of an approved or rejected plan", None, created=True
+            ),
+        },
+        "/api/v1/plans/{plan_id}/approve": {
+            "parameters": plan_id,
+            "post": _transition("Approve a plan (officers of its council)", "Approval"),
+        },
+        "/api/v1/plans/{plan_id}/reject": {
+            "parameters": plan_id,
+            "post": _transition("Reject a plan, saying why (officers)", "RequiredReason"),
+        },
+        "/api/v1/plans/{plan_id}/refer": {
+            "parameters": plan_id,
+            "post": _transition("Refer a plan to a panel, saying why (officers)", "RequiredReason"),
+        },
+        "/api/v1/search": {
+            "get": _op(
+                "Search the public directory of services, personal assistants and organisations",
+                {"200": _ok(ref("SearchResults"))},
+                errors=("400",),
+                tags=("Directory",),
+                security=PUBLIC,
+                parameters=_search_parameters(),
+            )
+        },
+        "/api/v1/offers/{offer_id}": {
+            "parameters": [_id("offer_id", "offer")],
+            "get": _op(
+                "A published offer",
+                {"200": listing},
+                errors=("404",),
+                tags=("Directory",),
+                security=PUBLIC,
+            ),
+        },
+        "/api/v1/pas/{pa_id}": {
+            "parameters": [_id("pa_id", "personal assistant")],
+            "get": _op(
+                "A published personal assistant",
+                {"200": listing},
+                errors=("404",),
+                tags=("Directory",),
+                security=PUBLIC,
+            ),
+        },
+        "/api/v1/organisations/{org_id}": {
+            "parameters": [_id("org_id", "organisation")],
+            "get": _op(
+                "A published organisation",
+                {"200": listing},
+                errors=("404",),
+                tags=("Directory",),
+                security=PUBLIC,
+            ),
+        },
+    }
+
+
+@cache
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Personal budget marketplace API",
+            "version": "1.0.0",
+            "description": (
+                "Budgets and support plans for the people you may see, and the public directory. "
+                "Money is in whole pence (18050 is £180.50); dates are ISO 8601; times are UTC. "
+                "Send a personal API token (create one on your account page) as "
+                "`Authorization: Bearer <token>`. Someone else's record answers 404, exactly "
+                'like one that does not exist. Errors are `{"error": {"code", "message"}}`, '
+                "with `fields` when fields were refused."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerToken": []}],
+        "tags": [
+            {"name": "Me"},
+            {"name": "Budgets"},
+            {"name": "Plans"},
+            {"name": "Directory", "description": "Public: no token needed."},
+        ],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {
+                "bearerToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal API token, pbm_…, from your account page.",
+                }
+            },
+            "schemas": SCHEMAS,
+        },
+    }

@@ -1,0 +1,340 @@
+"""The JSON Schemas of the OpenAPI document: what marketplace.api.serialise writes and what the
+write endpoints read (marketplace.api.body). tests/api/test_openapi.py checks both stay true."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marketplace.budgets.vocab import MAX_BUDGET_PENCE, STREAM_KINDS
+from marketplace.permissions import Permission, Role
+from marketplace.plans.models import PLAN_STATUS_VALUES
+from marketplace.plans.vocab import FREQUENCIES, LINE_KINDS, LINE_UNITS, OUTCOMES
+
+Schema = dict[str, Any]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(
+    properties: dict[str, Schema], *, required: list[str] | None = None, **extra: Any
+) -> Schema:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        **extra,
+    }
+
+
+def _input(properties: dict[str, Schema], required: list[str]) -> Schema:
+    """What a caller sends: unknown fields are refused (400), so typos are caught."""
+    return _obj(properties, required=required, additionalProperties=False)
+
+
+ID: Schema = {"type": "integer", "minimum": 1}
+OPT_ID: Schema = {"type": ["integer", "null"], "minimum": 1}
+TEXT: Schema = {"type": "string"}
+DATE: Schema = {"type": "string", "format": "date"}
+OPT_DATE: Schema = {"type": ["string", "null"], "format": "date"}
+TIME: Schema = {"type": "string", "format": "date-time"}
+OPT_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
+BOOL: Schema = {"type": "boolean"}
+PENCE: Schema = {
+    "type": "integer",
+    "minimum": 0,
+    "maximum": MAX_BUDGET_PENCE,
+    "description": "Money in whole pence: 18050 is £180.50.",
+}
+ANY_PENCE: Schema = {"type": "integer", "description": "Money in whole pence."}
+
+
+def _enum(pairs: tuple[tuple[str, str], ...]) -> Schema:
+    return {"type": "string", "enum": [value for value, _ in pairs]}
+
+
+WEEKLY: Schema = _obj(
+    {
+        "pence": ANY_PENCE,
+        "remainder_pence": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 51,
+            "description": "What ÷52 rounded down leaves over the year.",
+        },
+    },
+    description="An annual amount per week: annual ÷ 52 rounded down, and the remainder.",
+)
+
+COST: Schema = _obj(
+    {"annual_pence": ANY_PENCE, "weekly_pence": ANY_PENCE, "weekly_remainder_pence": ANY_PENCE}
+)
+
+ERROR: Schema = _obj(
+    {
+        "error": _obj(
+            {
+                "code": {
+                    "type": "string",
+                    "examples": ["unauthorised", "not_found", "invalid_request"],
+                },
+                "message": {"type": "string", "description": "For people to read."},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "Each refused field (e.g. streams[0].total_pence) and why.",
+                },
+            },
+            required=["code", "message"],
+        )
+    }
+)
+
+ME: Schema = _obj(
+    {
+        "id": ID,
+        "name": TEXT,
+        "email": {"type": "string", "format": "email"},
+        "role": {"type": "string", "enum": [r.value for r in Role]},
+        "role_label": TEXT,
+        "council_id": OPT_ID,
+        "organisation_id": OPT_ID,
+        "permissions": {"type": "array", "items": {"enum": [p.value for p in Permission]}},
+    }
+)
+
+STREAM: Schema = _obj(
+    {
+        "id": ID,
+        "kind": _enum(STREAM_KINDS),
+        "label": {**TEXT, "description": "Names an 'other' stream, e.g. Access to Work."},
+        "name": TEXT,
+        "organisation_id": {**OPT_ID, "description": "The provider holding an ISF."},
+        "total_pence": {**PENCE, "description": "For the plan year."},
+        "committed_pence": PENCE,
+        "spent_pence": PENCE,
+        "remaining_pence": PENCE,
+        "entered_weekly": BOOL,
+        "weekly": _obj(
+            {name: ref("Weekly") for name in ("total", "committed", "spent", "remaining")}
+        ),
+    }
+)
+
+BUDGET: Schema = _obj(
+    {
+        "id": ID,
+        "holder_id": ID,
+        "council_id": ID,
+        "year_start": DATE,
+        "year_end": {**DATE, "description": "The last day of the plan year."},
+        "total_pence": PENCE,
+        "contribution_pence": PENCE,
+        "council_share_pence": PENCE,
+        "indicative_pence": {"type": ["integer", "null"], "minimum": 0},
+        "ras_assessment_id": OPT_ID,
+        "variance_reason": TEXT,
+        "weekly": _obj({"total": ref("Weekly"), "contribution": ref("Weekly")}),
+        "set_by_id": ID,
+        "created_at": TIME,
+        "updated_at": TIME,
+        "streams": {"type": "array", "items": ref("Stream")},
+    }
+)
+
+STREAM_INPUT: Schema = _input(
+    {
+        "kind": _enum(STREAM_KINDS),
+        "total_pence": {**PENCE, "description": "For the year. Send this or weekly_pence."},
+        "weekly_pence": {
+            **PENCE,
+            "maximum": MAX_BUDGET_PENCE // 52,
+            "description": "A week's amount; the year is 52 times it. Send this or total_pence.",
+        },
+        "label": {**TEXT, "maxLength": 80},
+        "organisation_id": OPT_ID,
+    },
+    ["kind"],
+)
+
+_BUDGET_AMOUNTS: dict[str, Schema] = {
+    "total_pence": PENCE,
+    "contribution_pence": {**PENCE, "default": 0},
+    "streams": {"type": "array", "items": ref("StreamInput"), "minItems": 1, "maxItems": 20},
+}
+NEW_BUDGET: Schema = _input(
+    {
+        "holder_id": ID,
+        "year_start": DATE,
+        **_BUDGET_AMOUNTS,
+        "reason": {**TEXT, "description": "Why it differs from the indicative budget."},
+        "ras_assessment_id": OPT_ID,
+    },
+    ["holder_id", "year_start", "total_pence", "streams"],
+)
+BUDGET_CHANGE: Schema = _input(
+    {**_BUDGET_AMOUNTS, "reason": TEXT}, ["total_pence", "streams", "reason"]
+)
+
+OUTCOME: Schema = _obj(
+    {
+        "id": ID,
+        "code": _enum(OUTCOMES),
+        "label": TEXT,
+        "text": {**TEXT, "description": "The person's own words."},
+        "how_met": TEXT,
+        "position": {"type": "integer"},
+        "line_ids": {"type": "array", "items": ID},
+    }
+)
+OUTCOME_INPUT: Schema = _input({"code": _enum(OUTCOMES), "text": TEXT, "how_met": TEXT}, ["code"])
+
+LINE: Schema = _obj(
+    {
+        "id": ID,
+        "kind": _enum(LINE_KINDS),
+        "offer_id": OPT_ID,
+        "pa_profile_id": OPT_ID,
+        "description": TEXT,
+        "provider_name": TEXT,
+        "frequency": _enum(FREQUENCIES),
+        "quantity_hundredths": {"type": "integer", "minimum": 1, "description": "1.5 → 150."},
+        "quantity": {"type": "string", "examples": ["1.5"]},
+        "unit": _enum(LINE_UNITS),
+        "days": {"type": "array", "items": TEXT},
+        "time_bands": {"type": "array", "items": TEXT},
+        "unit_price_pence": PENCE,
+        "price_agreed": BOOL,
+        "cost": ref("Cost"),
+        "stream_id": OPT_ID,
+        "outcome_ids": {"type": "array", "items": ID},
+        "start_on": DATE,
+        "end_on": OPT_DATE,
+    }
+)
+
+EVENT: Schema = _obj(
+    {
+        "id": ID,
+        "from_status": {"type": ["string", "null"], "enum": [*PLAN_STATUS_VALUES, None]},
+        "to_status": {"type": "string", "enum": list(PLAN_STATUS_VALUES)},
+        "actor_id": OPT_ID,
+        "actor_name": {"type": ["string", "null"]},
+        "reason": TEXT,
+        "at": TIME,
+    }
+)
+
+PLAN_SUMMARY: Schema = _obj(
+    {
+        "id": ID,
+        "holder_id": ID,
+        "council_id": OPT_ID,
+        "budget_id": OPT_ID,
+        "year_start": DATE,
+        "revision": {"type": "integer", "minimum": 1},
+        "previous_id": OPT_ID,
+        "status": {"type": "string", "enum": list(PLAN_STATUS_VALUES)},
+        "status_label": TEXT,
+        "what_matters": TEXT,
+        "submitted_at": OPT_TIME,
+        "decided_at": OPT_TIME,
+        "decided_by_id": OPT_ID,
+        "decision_reason": TEXT,
+        "review_due_on": OPT_DATE,
+        "created_by_id": ID,
+        "created_at": TIME,
+        "updated_at": TIME,
+    }
+)
+
+STREAM_COST: Schema = _obj(
+    {
+        "stream_id": ID,
+        "kind": _enum(STREAM_KINDS),
+        "name": TEXT,
+        "stream_total_pence": PENCE,
+        "over_pence": {**ANY_PENCE, "description": "What the plan asks beyond the stream."},
+        **COST["properties"],
+    }
+)
+PLAN_COSTS: Schema = _obj(
+    {
+        "streams": {"type": "array", "items": ref("StreamCost")},
+        "unassigned": {**ref("Cost"), "description": "Paid lines no stream pays for yet."},
+        "total": ref("Cost"),
+        "budget_id": {**OPT_ID, "description": "The budget the plan is costed against."},
+    }
+)
+
+PLAN: Schema = _obj(
+    {
+        **PLAN_SUMMARY["properties"],
+        "costs": ref("PlanCosts"),
+        "outcomes": {"type": "array", "items": ref("Outcome")},
+        "lines": {"type": "array", "items": ref("Line")},
+        "events": {"type": "array", "items": ref("Event")},
+    }
+)
+
+
+def _page_of(key: str, item: str) -> Schema:
+    return _obj(
+        {
+            key: {"type": "array", "items": ref(item)},
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+        }
+    )
+
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": ERROR,
+    "Me": ME,
+    "Weekly": WEEKLY,
+    "Cost": COST,
+    "Stream": STREAM,
+    "Budget": BUDGET,
+    "BudgetList": _page_of("budgets", "Budget"),
+    "StreamInput": STREAM_INPUT,
+    "NewBudget": NEW_BUDGET,
+    "BudgetChange": BUDGET_CHANGE,
+    "Outcome": OUTCOME,
+    "OutcomeInput": OUTCOME_INPUT,
+    "Line": LINE,
+    "Event": EVENT,
+    "StreamCost": STREAM_COST,
+    "PlanCosts": PLAN_COSTS,
+    "PlanSummary": PLAN_SUMMARY,
+    "Plan": PLAN,
+    "PlanList": _page_of("plans", "PlanSummary"),
+    "NewPlan": _input(
+        {"holder_id": ID, "year_start": {**DATE, "description": "Default: the current year."}},
+        ["holder_id"],
+    ),
+    "PlanChange": _input({"what_matters": TEXT}, ["what_matters"]),
+    "Reason": _input({"reason": TEXT}, []),
+    "RequiredReason": _input({"reason": {**TEXT, "minLength": 1}}, ["reason"]),
+    "Approval": _input(
+        {"reason": TEXT, "review_months": {"type": "integer", "minimum": 1, "default": 12}}, []
+    ),
+    "Empty": _input({}, []),
+    "SearchResults": {
+        "type": "object",
+        "properties": {
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "results": {"type": "array", "items": {"type": "object"}},
+            "facets": {"type": "object"},
+            "suggestion": {"type": ["string", "null"]},
+        },
+        "required": ["total", "page", "per_page", "results", "facets", "suggestion"],
+    },
+    "Listing": {
+        "type": "object",
+        "description": "The public record of a published offer, personal assistant or organisation.",
+    },
+}

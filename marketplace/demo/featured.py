@@ -1,0 +1,277 @@
+"""Grace Thompson (holder@demo.example): the budget holder the README walks through.
+
+Leeds, LS6. She has multiple sclerosis and works two days a week. Her son David
+(representative@demo.example) acts for her and Priya Sharma (broker@demo.example) is her broker.
+Her budget for the current plan year is a mixed package: £180 a week as a direct payment for her
+PA, £120 a week council-managed, an Individual Service Fund with Aire Valley Home Care for night
+visits, and Access to Work money for taxis to work. Her support plan is a draft she can finish.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from marketplace.demo import support as plans
+from marketplace.demo.care_records import (
+    AssessmentPlan,
+    BrokerLinkPlan,
+    BudgetPlan,
+    EventPlan,
+    HolderPlan,
+    LinePlan,
+    OutcomePlan,
+    RepresentationPlan,
+    StreamPlan,
+    SupportPlanPlan,
+)
+from marketplace.demo.market import Market, plan_year_end, plan_year_start
+from marketplace.demo.ras import RAS_TABLES, score
+from marketplace.demo.records import UserPlan
+
+LEEDS = "E08000035"
+# Her answers to the Leeds questionnaire: 62 points, in the £19,500 band.
+LEVELS = {
+    "personal_care": 2,
+    "eating": 1,
+    "mobility": 3,
+    "medication": 1,
+    "safety": 1,
+    "daily_living": 2,
+    "relationships": 1,
+    "community": 2,
+    "carer": 3,
+    "decisions": 0,
+}
+DP_WEEKLY, MANAGED_WEEKLY, ISF_WEEKLY = 18000, 12000, 8500
+ACCESS_TO_WORK = 286_000  # £2,860 a year: £55 a week of taxis
+CONTRIBUTION = 104_000  # £20 a week
+WHAT_MATTERS = (
+    "I have multiple sclerosis. I want to keep my job at the library two days a week, stay in my "
+    "own home in Headingley, and keep seeing my friends at the Thursday craft group. I would "
+    "rather have one or two people I know helping me than a different carer every day."
+)
+OUTCOMES = (
+    OutcomePlan(
+        "paid-work",
+        "Keep my job at the library",
+        "Access to Work pays for a taxi on my work days; my PA helps me get ready on those "
+        "mornings.",
+    ),
+    OutcomePlan(
+        "independence",
+        "Stay in my own home and get up on my own timetable",
+        "My PA comes on weekday mornings for personal care and breakfast. Aire Valley Home Care, "
+        "who hold part of my budget, come in on the days my legs are bad.",
+    ),
+    OutcomePlan(
+        "community",
+        "Keep going to the Thursday craft group",
+        "The council pays for my place at the group and some help at home; David drives me there.",
+    ),
+)
+
+
+def _at(today: date, days_ago: int, hour: int) -> datetime:
+    return datetime.combine(today - timedelta(days=days_ago), time(hour))
+
+
+def plan_featured(
+    seed: int,
+    today: date,
+    market: Market,
+    *,
+    holder: UserPlan,
+    representative: UserPlan,
+    broker: UserPlan,
+    officer: str,
+    pa_email: str,
+    provider: str,
+) -> HolderPlan:
+    rng = random.Random(f"{seed}/holder/featured")
+    year = plan_year_start(today)
+    scored = score(RAS_TABLES[LEEDS], LEVELS)
+    budget = BudgetPlan(
+        year,
+        plan_year_end(year),
+        CONTRIBUTION,
+        [
+            StreamPlan("dp", DP_WEEKLY * 52, True),
+            StreamPlan("managed", MANAGED_WEEKLY * 52, True),
+            StreamPlan("isf", ISF_WEEKLY * 52, True, organisation=provider),
+            StreamPlan("other", ACCESS_TO_WORK, False, label="Access to Work"),
+        ],
+        officer,
+        _at(today, 30, 11),
+        indicative_pence=scored.indicative_pence,
+        uses_assessment=True,
+    )
+    council_share = (DP_WEEKLY + MANAGED_WEEKLY + ISF_WEEKLY) * 52
+    budget.variance_reason = (
+        f"£{(council_share - scored.indicative_pence) // 100:,} a year above the indicative "
+        "budget for night visits found at the assessment visit. Access to Work (£2,860 a year) "
+        "is held alongside the council's money."
+    )
+    start_on = min(max(year, today + timedelta(days=14)), plan_year_end(year))
+    return HolderPlan(
+        holder,
+        LEEDS,
+        _at(today, 400, 10),
+        {
+            "postcode": "LS6 3HN",
+            "district": "LS6",
+            "lacks_capacity": False,
+            "required_checks": ["enhanced_dbs"],
+            "preferred_gender": "female",
+            "languages": [],
+            "needs_driver": False,
+            "non_smoker": True,
+            "has_pets": False,
+            "other_preferences": "I work at the library on Tuesdays and Thursdays: on those days "
+            "I need to be up and ready by 8.",
+        },
+        [budget],
+        [
+            SupportPlanPlan(
+                year,
+                1,
+                holder.email,
+                WHAT_MATTERS,
+                list(OUTCOMES),
+                _lines(rng, market, budget, pa_email, provider, start_on),
+                [
+                    EventPlan(
+                        None,
+                        "draft",
+                        holder.email,
+                        _at(today, 10, 14),
+                        "Started the plan with Priya, my broker.",
+                    )
+                ],
+            )
+        ],
+        AssessmentPlan(
+            scored.answers,
+            scored.points,
+            "bands",
+            scored.working,
+            scored.indicative_pence,
+            broker.email,
+            _at(today, 45, 15),
+        ),
+        RepresentationPlan(representative, "family", holder.email, _at(today, 200, 12)),
+        BrokerLinkPlan(broker.email, "active", holder.email, _at(today, 60, 10), _at(today, 59, 9)),
+        persona="physical_disability",
+    )
+
+
+def _lines(
+    rng: random.Random,
+    market: Market,
+    budget: BudgetPlan,
+    pa_email: str,
+    provider: str,
+    start_on: date,
+) -> list[LinePlan]:
+    """Her PA, swimming, the craft group, home help, night visits, taxis and her son's help."""
+
+    def line(kind: str, description: str, who: str, stream: str | None, **more: object) -> LinePlan:
+        made = LinePlan(kind, description, who, "week", 100, "hours", 0, stream, start_on, [])
+        for name, value in more.items():
+            setattr(made, name, value)
+        return made
+
+    swim = line(
+        "text",
+        "Swimming pool membership at the leisure centre, for my MS",
+        "Kirkstall Leisure Centre",
+        "dp",
+        frequency="month",
+        unit="items",
+        unit_price_pence=3400,
+        outcomes=[1],
+    )
+    lines = [swim]
+    pa = next((p for p in market.pas.get(LEEDS, []) if p.email == pa_email), None)
+    rate = pa.rate_pence if pa else 1825
+    left = budget.streams[0].total_pence - swim.annual_pence
+    lines.insert(
+        0,
+        line(
+            "pa" if pa else "text",
+            "Personal assistant: getting up, personal care and breakfast",
+            pa.display_name if pa else "Personal assistant",
+            "dp",
+            pa_email=pa.email if pa else None,
+            quantity_hundredths=plans.fit(rate, "hours", "week", left),
+            unit_price_pence=rate,
+            days=["mon", "tue", "wed", "thu", "fri"],
+            time_bands=["morning"],
+            outcomes=[0, 1],
+        ),
+    )
+    group = line(
+        "text",
+        "Thursday craft group at the community centre",
+        "Meanwood Community Centre",
+        "managed",
+        unit="sessions",
+        unit_price_pence=1500,
+        days=["thu"],
+        time_bands=["afternoon"],
+        outcomes=[2],
+    )
+    lines.append(group)
+    managed_left = MANAGED_WEEKLY * 52 - group.annual_pence
+    leeds = market.offers.get(LEEDS, [])
+    for kind, offers, left_for, categories in (
+        ("managed", leeds, managed_left, ("home-help", "personal-care")),
+        (
+            "isf",
+            [o for o in leeds if o.organisation == provider],
+            ISF_WEEKLY * 52,
+            ("personal-care",),
+        ),
+    ):
+        offer = plans.pick_offer(rng, offers, kind, categories, left_for // 52)
+        if offer is None:
+            continue
+        lines.append(
+            line(
+                "offer",
+                offer.title,
+                offer.organisation,
+                kind,
+                offer=(offer.organisation, offer.title),
+                unit=offer.unit,
+                unit_price_pence=offer.price_pence,
+                quantity_hundredths=plans.fit(offer.price_pence, offer.unit, "week", left_for),
+                days=list(offer.days[:3]),
+                time_bands=list(offer.time_bands[:1]),
+                outcomes=[1],
+            )
+        )
+    lines.append(
+        line(
+            "text",
+            "Taxi to and from work on Tuesdays and Thursdays",
+            "Access to Work",
+            "other",
+            unit="sessions",
+            quantity_hundredths=400,
+            unit_price_pence=ACCESS_TO_WORK // 208,
+            days=["tue", "thu"],
+            outcomes=[0],
+        )
+    )
+    lines.append(
+        line(
+            "unpaid",
+            "David, my son, drives me to the craft group and does the big shop",
+            "Family and friends",
+            None,
+            quantity_hundredths=300,
+            outcomes=[2],
+        )
+    )
+    return [made for made in lines if made.quantity_hundredths > 0]

@@ -1,0 +1,135 @@
+"""What a plan costs: each line over the plan year, and the totals for each budget stream.
+
+One rule for every page and the API: a line's yearly cost is ``money.annual_cost`` (price x
+quantity, rounded up to the penny, times how often it happens in a year); the weekly figure shown
+is that yearly cost divided by 52 and rounded down, with the remainder shown over the year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import object_session
+
+from marketplace import money
+from marketplace.budgets.models import Budget, BudgetStream
+from marketplace.plans.common import budget_for_year
+from marketplace.plans.models import PlanLine, SupportPlan
+from marketplace.plans.vocab import PERIODS_PER_YEAR
+
+
+def line_annual_pence(line: PlanLine) -> int:
+    """A line's cost over the plan year; unpaid support costs nothing."""
+    if line.kind == "unpaid":
+        return 0
+    return money.annual_cost(
+        line.unit_price_pence, line.quantity_hundredths, PERIODS_PER_YEAR[line.frequency]
+    )
+
+
+@dataclass(frozen=True)
+class Cost:
+    annual_pence: int
+
+    @property
+    def weekly_pence(self) -> int:
+        return money.annual_to_weekly(self.annual_pence)[0]
+
+    @property
+    def weekly_remainder_pence(self) -> int:
+        return money.annual_to_weekly(self.annual_pence)[1]
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "annual_pence": self.annual_pence,
+            "weekly_pence": self.weekly_pence,
+            "weekly_remainder_pence": self.weekly_remainder_pence,
+        }
+
+
+def line_cost(line: PlanLine) -> Cost:
+    return Cost(line_annual_pence(line))
+
+
+@dataclass(frozen=True)
+class StreamCost:
+    """What the plan asks of one stream, beside what the stream holds."""
+
+    stream: BudgetStream
+    cost: Cost
+
+    @property
+    def available_pence(self) -> int:
+        return self.stream.total_pence
+
+    @property
+    def over_pence(self) -> int:
+        """How much the plan asks beyond the stream's total (0 when it fits)."""
+        return max(0, self.cost.annual_pence - self.stream.total_pence)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stream_id": self.stream.id,
+            "kind": self.stream.kind,
+            "name": self.stream.name,
+            "stream_total_pence": self.stream.total_pence,
+            "over_pence": self.over_pence,
+            **self.cost.as_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class PlanCosts:
+    streams: list[StreamCost] = field(default_factory=list)
+    # Paid lines that do not yet say which stream pays for them.
+    unassigned: Cost = Cost(0)
+    total: Cost = Cost(0)
+    budget: Budget | None = None  # what the plan is costed against
+
+    @property
+    def over_any_stream(self) -> bool:
+        return any(s.over_pence for s in self.streams)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "streams": [s.as_dict() for s in self.streams],
+            "unassigned": self.unassigned.as_dict(),
+            "total": self.total.as_dict(),
+            "budget_id": self.budget.id if self.budget is not None else None,
+        }
+
+
+def _budget_of(plan: SupportPlan) -> Budget | None:
+    """The budget a plan is costed against: the one it was submitted with; for a draft, the
+    holder's budget for the plan year as it is now (it may be recorded after the draft began)."""
+    session = object_session(plan)
+    if plan.status == "draft" and session is not None:
+        return budget_for_year(session, plan.holder_id, plan.year_start)
+    return plan.budget
+
+
+def plan_costs(plan: SupportPlan) -> PlanCosts:
+    """Per stream (every stream of the plan's budget, and any other a line names) and in all."""
+    by_stream: dict[int, int] = {}
+    streams: dict[int, BudgetStream] = {}
+    budget = _budget_of(plan)
+    if budget is not None:
+        for stream in budget.streams:
+            streams[stream.id] = stream
+            by_stream[stream.id] = 0
+    unassigned = total = 0
+    for line in plan.lines:
+        annual = line_annual_pence(line)
+        total += annual
+        if line.stream is None:
+            unassigned += annual
+            continue
+        streams.setdefault(line.stream.id, line.stream)
+        by_stream[line.stream.id] = by_stream.get(line.stream.id, 0) + annual
+    return PlanCosts(
+        streams=[StreamCost(streams[i], Cost(by_stream[i])) for i in sorted(streams)],
+        unassigned=Cost(unassigned),
+        total=Cost(total),
+        budget=budget,
+    )

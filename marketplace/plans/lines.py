@@ -1,0 +1,223 @@
+"""Plan lines: what the plan pays for (or arranges unpaid), how often, from which stream, for
+which outcomes. Free-text and unpaid lines are complete here; lines for a directory service or a
+personal assistant are taken by id (the package builder that finds them comes later).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from marketplace.audit.services import record
+from marketplace.budgets.models import BudgetStream
+from marketplace.directory import vocab as directory_vocab
+from marketplace.directory.models import Offer, PAProfile
+from marketplace.errors import NotFound, ValidationFailed
+from marketplace.extensions import DbSession
+from marketplace.money import MAX_PRICE_PENCE, format_pence
+from marketplace.plans import vocab
+from marketplace.plans.common import budget_for_year, commit, editable_plan
+from marketplace.plans.models import PlanLine, SupportPlan
+
+DESCRIPTION_LIMIT = 300
+PROVIDER_LIMIT = 160
+MAX_QUANTITY_HUNDREDTHS = 9_999_999  # 99,999.99 of anything in one period is a typing slip
+NOT_THEIR_STREAM = "That budget stream is not one of this person's"
+
+_KINDS = {kind for kind, _ in vocab.LINE_KINDS}
+_FREQUENCIES = {value for value, _ in vocab.FREQUENCIES}
+_UNITS = {value for value, _ in vocab.LINE_UNITS}
+_DAYS = tuple(value for value, _ in directory_vocab.DAYS)  # in week order
+_TIME_BANDS = tuple(value for value, _ in directory_vocab.TIME_BANDS)
+
+
+@dataclass
+class LineInput:
+    """A line as a form or the API describes it. Money in pence, quantity in hundredths."""
+
+    kind: str = "text"  # offer | pa | text | unpaid
+    description: str = ""
+    provider_name: str = ""
+    frequency: str = "week"  # week | fortnight | month | once
+    quantity_hundredths: int | None = 100
+    unit: str = "hours"
+    unit_price_pence: int | None = None
+    stream_id: int | None = None
+    outcome_ids: list[int] = field(default_factory=list)
+    start_on: date | None = None  # default: the start of the plan year
+    end_on: date | None = None
+    offer_id: int | None = None
+    pa_profile_id: int | None = None
+    days: list[str] = field(default_factory=list)
+    time_bands: list[str] = field(default_factory=list)
+
+
+def stream_choices(session: DbSession, plan: SupportPlan) -> list[BudgetStream]:
+    """The streams a line of this plan may be paid from: those of the holder's budget for the
+    plan year."""
+    budget = budget_for_year(session, plan.holder_id, plan.year_start)
+    return list(budget.streams) if budget is not None else []
+
+
+def _check_kind(
+    session: DbSession, data: LineInput, errors: dict[str, str]
+) -> tuple[Offer | None, PAProfile | None]:
+    offer = pa = None
+    if data.kind not in _KINDS:
+        errors["kind"] = "Choose what kind of support this is"
+    if data.kind == "offer":
+        if data.offer_id is None:
+            errors["offer_id"] = "Choose a service from the directory"
+        else:
+            offer = session.get(Offer, data.offer_id)
+            if offer is None:
+                errors["offer_id"] = "That service is not in the directory"
+    elif data.offer_id is not None:
+        errors["offer_id"] = "Only a line for a directory service names a service"
+    if data.kind == "pa":
+        if data.pa_profile_id is None:
+            errors["pa_profile_id"] = "Choose a personal assistant"
+        else:
+            pa = session.get(PAProfile, data.pa_profile_id)
+            if pa is None:
+                errors["pa_profile_id"] = "That personal assistant is not in the directory"
+    elif data.pa_profile_id is not None:
+        errors["pa_profile_id"] = "Only a line for a personal assistant names one"
+    return offer, pa
+
+
+def _check_price(data: LineInput, default: int | None, errors: dict[str, str]) -> int:
+    price = data.unit_price_pence
+    if data.kind == "unpaid":
+        if price:
+            errors["unit_price_pence"] = "Unpaid support costs nothing: leave the price empty"
+        if data.stream_id is not None:
+            errors["stream_id"] = "Unpaid support is not paid from a budget stream"
+        return 0
+    if price is None:
+        price = default
+    if price is None:
+        errors["unit_price_pence"] = "Enter the price for each, in pounds, like 18.50"
+        return 0
+    if price < 0:
+        errors["unit_price_pence"] = "The price cannot be negative"
+    elif price > MAX_PRICE_PENCE:
+        errors["unit_price_pence"] = f"The price must be {format_pence(MAX_PRICE_PENCE)} or less"
+    return price
+
+
+def _checked(session: DbSession, plan: SupportPlan, data: LineInput) -> dict[str, Any]:
+    """The line's values (columns, and "outcomes"), checking every rule at once so the person sees
+    every problem. Nothing is written here."""
+    errors: dict[str, str] = {}
+    offer, pa = _check_kind(session, data, errors)
+    description = (data.description or "").strip()
+    provider_name = (data.provider_name or "").strip()
+    if offer is not None:
+        description = description or offer.title
+        provider_name = provider_name or offer.provider_name
+    if pa is not None:
+        description = description or f"Personal assistant: {pa.display_name}"
+        provider_name = provider_name or pa.display_name
+    if not description:
+        errors["description"] = "Describe the support"
+    elif len(description) > DESCRIPTION_LIMIT:
+        errors["description"] = f"The description must be {DESCRIPTION_LIMIT} characters or fewer"
+    if len(provider_name) > PROVIDER_LIMIT:
+        errors["provider_name"] = f"Who provides it must be {PROVIDER_LIMIT} characters or fewer"
+    if data.frequency not in _FREQUENCIES:
+        errors["frequency"] = "Choose how often"
+    if data.unit not in _UNITS:
+        errors["unit"] = "Choose what the number counts (hours, sessions …)"
+    quantity = data.quantity_hundredths
+    if quantity is None:
+        errors["quantity_hundredths"] = "Enter how many, like 6 or 1.5"
+    elif quantity <= 0:
+        errors["quantity_hundredths"] = "The number must be more than 0"
+    elif quantity > MAX_QUANTITY_HUNDREDTHS:
+        errors["quantity_hundredths"] = "The number must be 99,999 or less"
+    default_price = (
+        offer.price_pence if offer is not None else pa.hourly_rate_pence if pa is not None else None
+    )
+    price = _check_price(data, default_price, errors)
+    if data.stream_id is not None and data.kind != "unpaid":
+        allowed = {s.id for s in stream_choices(session, plan)}
+        if data.stream_id not in allowed:
+            errors["stream_id"] = NOT_THEIR_STREAM
+    outcomes = {o.id: o for o in plan.outcomes}
+    if any(i not in outcomes for i in data.outcome_ids):
+        errors["outcome_ids"] = "Choose outcomes from this plan"
+    start_on = data.start_on or plan.year_start
+    if data.end_on is not None and data.end_on < start_on:
+        errors["end_on"] = "The end date must be the same as or after the start date"
+    if not set(data.days) <= set(_DAYS):
+        errors["days"] = "Choose days from the list"
+    if not set(data.time_bands) <= set(_TIME_BANDS):
+        errors["time_bands"] = "Choose times of day from the list"
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "kind": data.kind,
+        "offer_id": offer.id if offer else None,
+        "pa_profile_id": pa.id if pa else None,
+        "description": description,
+        "provider_name": provider_name,
+        "frequency": data.frequency,
+        "quantity_hundredths": quantity,
+        "unit": data.unit,
+        "unit_price_pence": price,
+        "stream_id": data.stream_id if data.kind != "unpaid" else None,
+        "start_on": start_on,
+        "end_on": data.end_on,
+        "days": [d for d in _DAYS if d in data.days],
+        "time_bands": [b for b in _TIME_BANDS if b in data.time_bands],
+        "outcomes": [outcomes[i] for i in dict.fromkeys(data.outcome_ids)],
+    }
+
+
+def _line_of(plan: SupportPlan, line_id: int) -> PlanLine:
+    line = next((line for line in plan.lines if line.id == line_id), None)
+    if line is None:
+        raise NotFound("We could not find that line in this plan.")
+    return line
+
+
+def _apply(line: PlanLine, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(line, name, value)
+
+
+def add_line(session: DbSession, actor: Any, plan_id: int, data: LineInput) -> PlanLine:
+    """Add a line to a draft plan; refused whole (nothing saved) if any rule is broken."""
+    plan = editable_plan(session, actor, plan_id)
+    values = _checked(session, plan, data)
+    line = PlanLine(position=max((item.position for item in plan.lines), default=-1) + 1)
+    _apply(line, values)
+    plan.lines.append(line)
+    session.flush()
+    record(session, actor, "create", "plan_line", line.id, plan.holder_id)
+    commit(session)
+    return line
+
+
+def update_line(
+    session: DbSession, actor: Any, plan_id: int, line_id: int, data: LineInput
+) -> PlanLine:
+    plan = editable_plan(session, actor, plan_id)
+    line = _line_of(plan, line_id)
+    values = _checked(session, plan, data)
+    if line.kind != values["kind"] or line.unit_price_pence != values["unit_price_pence"]:
+        line.price_agreed = False  # a quote's price no longer applies to a changed line
+    _apply(line, values)
+    record(session, actor, "update", "plan_line", line.id, plan.holder_id)
+    commit(session)
+    return line
+
+
+def remove_line(session: DbSession, actor: Any, plan_id: int, line_id: int) -> None:
+    plan = editable_plan(session, actor, plan_id)
+    line = _line_of(plan, line_id)
+    plan.lines.remove(line)
+    record(session, actor, "delete", "plan_line", line_id, plan.holder_id)
+    commit(session)

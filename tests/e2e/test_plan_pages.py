@@ -1,0 +1,147 @@
+"""The plan pages in a real browser, driven by their labels: each page passes axe-core, with and
+without errors shown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from marketplace.extensions import db
+from marketplace.plans import services
+from marketplace.plans.lines import LineInput
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_listings_pages import browser_sign_in
+from tests.factories import make_holder, make_plan
+from tests.plans.helpers import cast
+
+pytestmark = pytest.mark.e2e
+
+
+def _check(page, path: str | None = None) -> None:
+    if path:
+        page.goto(path)
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_have_count(1)
+    assert_accessible(page)
+
+
+def test_a_holder_plans_and_an_officer_approves_by_the_labels(app, page, browser):
+    with app.app_context():
+        people = cast()
+        holder_email, officer_email = people.holder.email, people.officer.email
+        holder_id = people.holder.id
+        stream = people.budget.streams[0]
+        earlier = make_plan(
+            people.holder,
+            status="approved",
+            council=people.council,
+            year_start=people.budget.year_start.replace(year=people.budget.year_start.year - 1),
+        )
+        waiting_holder = make_holder(people.council, name="Waiting Person")
+        make_plan(waiting_holder, status="submitted", council=people.council)
+        stream_name = stream.name
+
+    browser_sign_in(page, holder_email)
+    page.goto(f"/holders/{holder_id}/plans")
+    _check(page)
+    page.get_by_role("button", name="Start a support plan").click()
+    expect(page.locator("h1")).to_contain_text("Support plan for")
+    _check(page)
+
+    page.get_by_role("button", name="Submit plan to the council").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Add at least one outcome")
+    _check(page)
+
+    page.get_by_label("What matters to you").fill("Getting back to the allotment.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved")
+
+    page.get_by_role("button", name="Add outcome").click()  # nothing chosen
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select an outcome")
+    _check(page)
+    page.get_by_label("Outcome", exact=True).select_option("physical-health")
+    page.get_by_label("How it will be met").fill("A PA to go to the allotment twice a week.")
+    page.get_by_role("button", name="Add outcome").click()
+    expect(page.locator("#outcomes + .govuk-summary-card")).to_contain_text("Physical health")
+
+    page.get_by_label("What is it?").fill("Allotment rent")
+    page.get_by_label("How many").fill("1")
+    page.get_by_label("Of what").select_option("items")
+    page.get_by_label("How often").select_option("once")
+    page.get_by_label("Price for each, in pounds").fill("45")
+    page.get_by_label("Paid from").select_option(label=stream_name)
+    page.get_by_label("Physical health").check()
+    page.get_by_role("button", name="Add line").click()
+    expect(page.locator("#lines + table")).to_contain_text("£45.00")
+    _check(page)
+    plan_url = page.url
+    page.get_by_role("link", name=re.compile("^Change Allotment rent")).click()
+    expect(page.locator("h1")).to_have_text("Change a line of the plan")
+    _check(page)
+    page.goto(plan_url)
+    page.get_by_role("link", name=re.compile("^Change Physical health")).click()
+    expect(page.locator("h1")).to_have_text("Change an outcome")
+    _check(page)
+    page.goto(plan_url)
+
+    page.get_by_role("button", name="Submit plan to the council").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("sent to the council")
+    expect(page.locator("#council")).to_contain_text("waiting 0 days")
+    _check(page)
+    page.goto(f"/plans/{earlier.id}")
+    _check(page)
+
+    page.context.clear_cookies()
+    browser_sign_in(page, officer_email)
+    page.goto("/council/plans")
+    _check(page)
+    page.locator("table").first.get_by_role("link", name=re.compile("Amira Holder")).click()
+    _check(page)
+    page.get_by_label("Review the plan in how many months?").fill("30")
+    page.get_by_role("button", name="Approve plan").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("between 1 and 24 months")
+    _check(page)
+    page.get_by_role("button", name="Reject plan").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason")
+    _check(page)
+    page.get_by_label("Review the plan in how many months?").fill("12")
+    page.get_by_role("button", name="Approve plan").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Plan approved")
+    expect(page.locator("#council")).to_contain_text("Approved")
+    _check(page)
+
+    with app.app_context():
+        current = services.current_plan(db.session, holder_id)
+        assert current is not None and current.status == "approved"
+        assert [line.description for line in current.lines] == ["Allotment rent"]
+
+
+def test_a_refused_line_shows_its_errors_accessibly(app, page):
+    with app.app_context():
+        people = cast()
+        plan = make_plan(people.holder)
+        line = services.add_line(
+            db.session,
+            people.holder,
+            plan.id,
+            LineInput(kind="unpaid", description="Sister visits", unit="visits"),
+        )
+        email, plan_id, line_id = people.holder.email, plan.id, line.id
+    browser_sign_in(page, email)
+    page.goto(f"/plans/{plan_id}")
+    page.get_by_role("button", name="Add line").click()  # nothing described, no price
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Describe the support")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the price")
+    _check(page)
+    page.get_by_label("How many").fill("0")
+    page.get_by_role("button", name="Add line").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The number must be more than 0")
+    _check(page)
+    page.goto(f"/plans/{plan_id}/lines/{line_id}")
+    page.get_by_label("How many").fill("lots")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a number")
+    _check(page)
