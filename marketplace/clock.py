@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import calendar
+from datetime import UTC, date, datetime, timedelta
 
 
 def utcnow() -> datetime:
@@ -11,3 +12,26 @@ def utcnow() -> datetime:
 
 def today() -> date:
     return utcnow().date()
+
+
+# Plan years run from April to March, as councils' financial years do.
+def financial_year_start(on: date) -> date:
+    """1 April on or before the day."""
+    start = date(on.year, 4, 1)
+    return start if on >= start else date(on.year - 1, 4, 1)
+
+
+def plan_year_end(year_start: date) -> date:
+    """The last day of the plan year that starts then: one year later, less a day."""
+    try:
+        next_start = year_start.replace(year=year_start.year + 1)
+    except ValueError:  # 29 February: the next year starts on 1 March
+        next_start = date(year_start.year + 1, 3, 1)
+    return next_start - timedelta(days=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), kept within the month: 31 Jan + 1 = 28 Feb."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

@@ -12,8 +12,7 @@ from typing import Any
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
-from marketplace.budgets.rules import financial_year_start
-from marketplace.clock import utcnow
+from marketplace.clock import financial_year_start, utcnow
 from marketplace.directory.areas import refresh_listing_areas
 from marketplace.directory.models import (
     Council,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from marketplace.budgets.models import BudgetStream
@@ -34,21 +34,6 @@ class StreamInput:
     def key(self) -> tuple[str, str, int | None]:
         """What makes two streams the same stream."""
         return (self.kind, self.label.strip().casefold(), self.organisation_id)
-
-
-def plan_year_end(year_start: date) -> date:
-    """The last day of the plan year that starts then: one year later, less a day."""
-    try:
-        next_start = year_start.replace(year=year_start.year + 1)
-    except ValueError:  # 29 February: the next year starts on 1 March
-        next_start = date(year_start.year + 1, 3, 1)
-    return next_start - timedelta(days=1)
-
-
-def financial_year_start(on: date) -> date:
-    """1 April on or before the day: where most councils' plan years start."""
-    start = date(on.year, 4, 1)
-    return start if on >= start else date(on.year - 1, 4, 1)
 
 
 def describe_year(start: date, end: date) -> str:

@@ -22,8 +22,8 @@ from marketplace.budgets.models import Budget, BudgetStream, RasAssessment
 from marketplace.budgets.ras import complete_assessment as complete_assessment
 from marketplace.budgets.rules import StreamInput as StreamInput
 from marketplace.budgets.rules import describe_year as describe_year
-from marketplace.budgets.rules import financial_year_start, plan_year_end, stream_name
-from marketplace.clock import today
+from marketplace.budgets.rules import stream_name
+from marketplace.clock import financial_year_start, plan_year_end, today
 from marketplace.directory.models import ListingArea, Organisation
 from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import DbSession

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from marketplace.clock import financial_year_start, plan_year_end
 from marketplace.demo import support as plans
 from marketplace.demo.care_records import (
     AssessmentPlan,
@@ -25,7 +26,7 @@ from marketplace.demo.care_records import (
     StreamPlan,
     SupportPlanPlan,
 )
-from marketplace.demo.market import Market, plan_year_end, plan_year_start
+from marketplace.demo.market import Market
 from marketplace.demo.ras import RAS_TABLES, score
 from marketplace.demo.records import UserPlan
 
@@ -89,7 +90,7 @@ def plan_featured(
     provider: str,
 ) -> HolderPlan:
     rng = random.Random(f"{seed}/holder/featured")
-    year = plan_year_start(today)
+    year = financial_year_start(today)
     scored = score(RAS_TABLES[LEEDS], LEVELS)
     budget = BudgetPlan(
         year,

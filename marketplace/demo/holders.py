@@ -16,6 +16,7 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from marketplace.clock import financial_year_start, plan_year_end
 from marketplace.demo import care_words as words
 from marketplace.demo import names
 from marketplace.demo import support as plans
@@ -29,7 +30,7 @@ from marketplace.demo.care_records import (
     SupportPlanPlan,
 )
 from marketplace.demo.councils import CouncilSpec, council_districts
-from marketplace.demo.market import Market, plan_year_end, plan_year_start
+from marketplace.demo.market import Market
 from marketplace.demo.people import RURAL
 from marketplace.demo.ras import QUESTION_KEYS, RAS_TABLES, Scored, score
 from marketplace.demo.records import LANGUAGE_ORDER, UserPlan, ordered
@@ -223,7 +224,7 @@ def plan_holder(
     elif representative and rng.random() < 0.5:
         planner = representative.representative.email
 
-    current = plan_year_start(today)
+    current = financial_year_start(today)
     revisions = plans.timelines(rng, scenario, nth, today)
     year = plans.plan_year_of(revisions, today) if revisions else current
     if revisions:

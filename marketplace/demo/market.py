@@ -6,9 +6,7 @@ finds them by organisation name and title, or by the PA's email).
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date
 
 from marketplace.demo.organisations import OrganisationPlan
 from marketplace.demo.people import PAPlan
@@ -91,19 +89,3 @@ def build_market(
             )
         )
     return market
-
-
-def plan_year_start(day: date) -> date:
-    """Plan years run from April to March, as councils' financial years do."""
-    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
-
-
-def plan_year_end(start: date) -> date:
-    return date(start.year + 1, 3, 31)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (or earlier), kept within the month: 31 Jan + 1 = 28 Feb."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

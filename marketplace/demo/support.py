@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from marketplace.clock import add_months, financial_year_start
 from marketplace.demo import care_words as words
 from marketplace.demo.care_records import (
     BudgetPlan,
@@ -23,7 +24,7 @@ from marketplace.demo.care_records import (
     OutcomePlan,
     SupportPlanPlan,
 )
-from marketplace.demo.market import Market, OfferRef, add_months, plan_year_start
+from marketplace.demo.market import Market, OfferRef
 from marketplace.money import annual_cost
 from marketplace.plans.vocab import PERIODS_PER_YEAR
 
@@ -165,7 +166,7 @@ def first_day(steps: list[Step], today: date) -> date:
 
 def plan_year_of(revisions: list[list[Step]], today: date) -> date:
     """The plan year a holder's plan is for: the year its first revision was started in."""
-    return plan_year_start(first_day(revisions[0], today))
+    return financial_year_start(first_day(revisions[0], today))
 
 
 def to_events(

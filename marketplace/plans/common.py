@@ -5,14 +5,10 @@ None of them commits: the calling service does, once.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from marketplace.audit.services import record
-from marketplace.budgets.models import Budget
 from marketplace.directory.vocab import label
 from marketplace.errors import InvalidTransition, NotFound
 from marketplace.extensions import DbSession
@@ -77,31 +73,9 @@ def outcome_title(outcome: PlanOutcome) -> str:
 # --- plan years -------------------------------------------------------------------------------
 
 
-def april_year_start(on: date) -> date:
-    """The 1 April that starts the April-to-March year containing ``on``."""
-    return date(on.year if on.month >= 4 else on.year - 1, 4, 1)
-
-
 def year_label(start: date) -> str:
     """'2025 to 2026' for a year starting in 2025."""
     return f"{start.year} to {start.year + 1}"
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day (31 January + 1 → 28/29 February)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
-def budget_for_year(session: DbSession, holder_id: int, on: date) -> Budget | None:
-    """The holder's budget whose year contains ``on``, if one is recorded."""
-    return session.scalar(
-        select(Budget)
-        .where(Budget.holder_id == holder_id, Budget.year_start <= on, Budget.year_end >= on)
-        .order_by(Budget.year_start.desc())
-        .limit(1)
-    )
 
 
 # --- who may do what --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy.orm import object_session
 
 from marketplace import money
 from marketplace.budgets.models import Budget, BudgetStream
-from marketplace.plans.common import budget_for_year
+from marketplace.budgets.services import current_budget
 from marketplace.plans.models import PlanLine, SupportPlan
 from marketplace.plans.vocab import PERIODS_PER_YEAR
 
@@ -105,7 +105,7 @@ def _budget_of(plan: SupportPlan) -> Budget | None:
     holder's budget for the plan year as it is now (it may be recorded after the draft began)."""
     session = object_session(plan)
     if plan.status == "draft" and session is not None:
-        return budget_for_year(session, plan.holder_id, plan.year_start)
+        return current_budget(session, plan.holder_id, plan.year_start)
     return plan.budget
 
 

@@ -11,13 +11,14 @@ from typing import Any
 
 from marketplace.audit.services import record
 from marketplace.budgets.models import BudgetStream
+from marketplace.budgets.services import current_budget
 from marketplace.directory import vocab as directory_vocab
 from marketplace.directory.models import Offer, PAProfile
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import DbSession
 from marketplace.money import MAX_PRICE_PENCE, format_pence
 from marketplace.plans import vocab
-from marketplace.plans.common import budget_for_year, commit, editable_plan
+from marketplace.plans.common import commit, editable_plan
 from marketplace.plans.models import PlanLine, SupportPlan
 
 DESCRIPTION_LIMIT = 300
@@ -56,7 +57,7 @@ class LineInput:
 def stream_choices(session: DbSession, plan: SupportPlan) -> list[BudgetStream]:
     """The streams a line of this plan may be paid from: those of the holder's budget for the
     plan year."""
-    budget = budget_for_year(session, plan.holder_id, plan.year_start)
+    budget = current_budget(session, plan.holder_id, plan.year_start)
     return list(budget.streams) if budget is not None else []
 
 

@@ -16,15 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.audit.services import record
-from marketplace.clock import today
+from marketplace.budgets.services import current_budget
+from marketplace.clock import financial_year_start, today
 from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import DbSession
 from marketplace.holders.access import CareAccess, care_access
 from marketplace.plans import vocab
 from marketplace.plans.common import (
     STATE_WORDS,
-    april_year_start,
-    budget_for_year,
     commit,
     editable_plan,
     planner_access,
@@ -90,14 +89,14 @@ _OUTCOME_CODES = {code for code, _ in vocab.OUTCOMES}
 def default_year_start(session: DbSession, holder_id: int, on: date | None = None) -> date:
     """The year a new plan is for: the current budget's year, else the April-to-March year."""
     on = on or today()
-    budget = budget_for_year(session, holder_id, on)
-    return budget.year_start if budget is not None else april_year_start(on)
+    budget = current_budget(session, holder_id, on)
+    return budget.year_start if budget is not None else financial_year_start(on)
 
 
 def _normalised_year(session: DbSession, holder_id: int, year_start: date) -> date:
     """Plans line up with budgets: a date inside a budget's year means that budget's year."""
-    budget = budget_for_year(session, holder_id, year_start)
-    return budget.year_start if budget is not None else april_year_start(year_start)
+    budget = current_budget(session, holder_id, year_start)
+    return budget.year_start if budget is not None else financial_year_start(year_start)
 
 
 def _plans_for_year(session: DbSession, holder_id: int, year_start: date) -> list[SupportPlan]:
@@ -177,7 +176,7 @@ def start_plan(
     existing = _plans_for_year(session, holder_id, year_start)
     if existing:
         return _open_draft_or_conflict(existing[0], year_start)
-    budget = budget_for_year(session, holder_id, year_start)
+    budget = current_budget(session, holder_id, year_start)
     plan = SupportPlan(
         holder_id=holder_id,
         year_start=year_start,

@@ -20,15 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import User
-from marketplace.clock import today, utcnow
+from marketplace.budgets.services import current_budget
+from marketplace.clock import add_months, today, utcnow
 from marketplace.errors import Conflict, ValidationFailed
 from marketplace.extensions import DbSession, affected_rows
 from marketplace.holders.models import BrokerLink, HolderRecord, Representation
 from marketplace.mail.services import queue_mail
 from marketplace.plans.common import (
     STATE_WORDS,
-    add_months,
-    budget_for_year,
     commit,
     outcome_title,
     plan_for_decision,
@@ -138,7 +137,7 @@ def submit_plan(session: DbSession, actor: Any, plan_id: int) -> SupportPlan:
     errors, council_id = submit_problems(session, plan)
     if errors:
         raise ValidationFailed(errors)
-    budget = budget_for_year(session, plan.holder_id, plan.year_start)
+    budget = current_budget(session, plan.holder_id, plan.year_start)
     move(
         session,
         plan,
@@ -189,7 +188,7 @@ def start_revision(session: DbSession, actor: Any, plan_id: int) -> SupportPlan:
             f"Revision {latest.revision} of the plan for {year_label(plan.year_start)} is "
             f"{STATE_WORDS[latest.status]}: work from that one."
         )
-    budget = budget_for_year(session, plan.holder_id, plan.year_start)
+    budget = current_budget(session, plan.holder_id, plan.year_start)
     revision = _copy(plan, actor.id, budget.id if budget else plan.budget_id)
     session.add(revision)
     try:

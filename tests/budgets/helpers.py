@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
 from typing import Any
 
 from marketplace.budgets.models import RasBand, RasOption, RasQuestion, RasTable
+from marketplace.clock import financial_year_start, today
 from marketplace.directory.models import Council
 from marketplace.extensions import db
 
@@ -30,14 +30,9 @@ def labels(page: str) -> dict[str, str]:
     return {html.unescape(label): target for target, label in found}
 
 
-def plan_year_start() -> date:
-    """This year's 1 April: inside the range the service accepts."""
-    return date(date.today().year, 4, 1)
-
-
 def budget_form(**overrides: Any) -> dict[str, Any]:
     """A valid new-budget form, as a browser posts it: £15,600 a year, £9,360 DP + £6,240 managed."""
-    start = plan_year_start()
+    start = financial_year_start(today())
     data: dict[str, Any] = {
         "year_start": [str(start.day), str(start.month), str(start.year)],
         "period": "annual",

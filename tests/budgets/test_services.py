@@ -12,11 +12,12 @@ from marketplace.budgets import services
 from marketplace.budgets.models import Budget, BudgetStream
 from marketplace.budgets.services import StreamInput
 from marketplace.budgets.vocab import MAX_BUDGET_PENCE
+from marketplace.clock import financial_year_start, today
 from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.holders.models import HolderRecord
 from marketplace.permissions import Role
-from tests.budgets.helpers import answers_for, make_ras_table, plan_year_start
+from tests.budgets.helpers import answers_for, make_ras_table
 from tests.factories import (
     link_broker,
     make_budget,
@@ -47,7 +48,7 @@ def holder(council):
 
 def _record(officer, holder, **overrides):
     values = {
-        "year_start": plan_year_start(),
+        "year_start": financial_year_start(today()),
         "total_pence": 1_560_000,
         "contribution_pence": 120_000,
         "streams": [DP, MANAGED],
@@ -78,8 +79,8 @@ def test_an_officer_records_a_budget_split_into_streams(officer, holder):
         120_000,
         1_440_000,
     )
-    assert budget.year_start == plan_year_start()
-    assert budget.year_end == date(plan_year_start().year + 1, 3, 31)
+    assert budget.year_start == financial_year_start(today())
+    assert budget.year_end == date(financial_year_start(today()).year + 1, 3, 31)
     assert [(s.kind, s.total_pence, s.committed_pence, s.spent_pence) for s in budget.streams] == [
         ("dp", 936_000, 0, 0),
         ("managed", 624_000, 0, 0),
@@ -164,7 +165,7 @@ def test_someone_who_is_not_a_holder_has_no_budget(officer):
             db.session,
             officer,
             999_999,
-            year_start=plan_year_start(),
+            year_start=financial_year_start(today()),
             total_pence=0,
             contribution_pence=0,
             streams=[StreamInput("dp", 0)],
@@ -282,16 +283,20 @@ def test_a_second_budget_for_the_same_plan_year_is_a_conflict(officer, holder):
         _record(officer, holder)
     assert error.value.field == "year_start"
     with pytest.raises(Conflict):
-        _record(officer, holder, year_start=plan_year_start() + timedelta(days=90))
+        _record(officer, holder, year_start=financial_year_start(today()) + timedelta(days=90))
     assert _count(Budget) == 1
 
 
 def test_the_next_plan_year_gets_its_own_budget(officer, holder):
     _record(officer, holder)
     following = _record(
-        officer, holder, year_start=plan_year_start().replace(year=plan_year_start().year + 1)
+        officer,
+        holder,
+        year_start=financial_year_start(today()).replace(
+            year=financial_year_start(today()).year + 1
+        ),
     )
-    assert following.year_start.year == plan_year_start().year + 1
+    assert following.year_start.year == financial_year_start(today()).year + 1
     assert _count(Budget) == 2
 
 
@@ -498,15 +503,24 @@ def test_an_officer_of_another_council_cannot_change_a_budget(officer, holder):
 
 
 def test_the_current_budget_is_the_one_whose_plan_year_includes_the_day(council, holder):
-    this_year = make_budget(holder, council, year_start=plan_year_start())
+    this_year = make_budget(holder, council, year_start=financial_year_start(today()))
     next_year = make_budget(
-        holder, council, year_start=plan_year_start().replace(year=plan_year_start().year + 1)
+        holder,
+        council,
+        year_start=financial_year_start(today()).replace(
+            year=financial_year_start(today()).year + 1
+        ),
     )
 
-    assert services.current_budget(db.session, holder.id, plan_year_start()).id == this_year.id
+    assert (
+        services.current_budget(db.session, holder.id, financial_year_start(today())).id
+        == this_year.id
+    )
     assert services.current_budget(db.session, holder.id, next_year.year_start).id == next_year.id
     assert (
-        services.current_budget(db.session, holder.id, plan_year_start() - timedelta(days=1))
+        services.current_budget(
+            db.session, holder.id, financial_year_start(today()) - timedelta(days=1)
+        )
         is None
     )
     assert services.current_budget(db.session, make_holder(council).id) is None

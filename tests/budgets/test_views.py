@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from marketplace.audit.models import AuditEvent
 from marketplace.budgets.models import Budget, BudgetStream
+from marketplace.clock import financial_year_start, today
 from marketplace.extensions import db
 from marketplace.holders.models import HolderRecord
 from marketplace.permissions import Role
-from tests.budgets.helpers import budget_form, labels, plan_year_start, text
+from tests.budgets.helpers import budget_form, labels, text
 from tests.factories import (
     link_broker,
     link_representative,
@@ -168,7 +169,7 @@ def test_an_officer_records_a_budget_through_the_form(officer_and_holder, client
     assert response.headers["Location"].endswith(f"/holders/{holder.id}/budget")
     [budget] = _budgets(app)
     assert (budget.total_pence, budget.contribution_pence) == (1_560_000, 120_000)
-    assert budget.year_start == plan_year_start()
+    assert budget.year_start == financial_year_start(today())
     with app.app_context():
         kinds = db.session.scalars(
             select(BudgetStream.kind).where(BudgetStream.budget_id == budget.id)
@@ -291,7 +292,7 @@ def test_the_form_suggests_the_next_plan_year(officer_and_holder, client):
     _, holder = officer_and_holder
     client.post(f"/holders/{holder.id}/budget/new", data=budget_form())
     page = text(client.get(f"/holders/{holder.id}/budget/new"))
-    next_year = str(plan_year_start().year + 1)
+    next_year = str(financial_year_start(today()).year + 1)
     assert re.search(rf'name="year_start"[^>]*value="{next_year}"', page) or (
         f'value="{next_year}"' in page
     )

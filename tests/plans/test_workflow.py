@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditEvent
-from marketplace.clock import today
+from marketplace.clock import add_months, today
 from marketplace.errors import Conflict, InvalidTransition, ValidationFailed
 from marketplace.extensions import db
 from marketplace.plans import services
-from marketplace.plans.common import STATE_WORDS, add_months
+from marketplace.plans.common import STATE_WORDS
 from marketplace.plans.models import PlanEvent, SupportPlan
 from marketplace.plans.workflow import ALLOWED, move
 from tests.factories import make_holder, make_plan
