@@ -85,23 +85,6 @@ def days_between(start: datetime | None, on: date | None = None) -> int | None:
     return max(0, ((on or today()) - start.date()).days)
 
 
-@dataclass(frozen=True)
-class BudgetTotals:
-    total_pence: int
-    committed_pence: int
-    spent_pence: int
-    remaining_pence: int
-
-    @classmethod
-    def of(cls, streams: Sequence[BudgetStream]) -> BudgetTotals:
-        return cls(
-            total_pence=sum(s.total_pence for s in streams),
-            committed_pence=sum(s.committed_pence for s in streams),
-            spent_pence=sum(s.spent_pence for s in streams),
-            remaining_pence=sum(s.remaining_pence for s in streams),
-        )
-
-
 # --- what to do next -------------------------------------------------------------------------
 
 
@@ -257,7 +240,6 @@ def _officer_tasks(
 class Dashboard:
     access: CareAccess
     budget: Budget | None
-    totals: BudgetTotals | None
     plan: SupportPlan | None
     days_waiting: int | None
     representatives: list[Representation]
@@ -285,7 +267,6 @@ def dashboard(session: DbSession, access: CareAccess) -> Dashboard:
     return Dashboard(
         access=access,
         budget=budget,
-        totals=BudgetTotals.of(budget.streams) if budget is not None else None,
         plan=plan,
         days_waiting=days,
         representatives=active_representations(session, holder_id),
