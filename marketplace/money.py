@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from marketplace.errors import InvalidAmount
 
@@ -83,15 +84,24 @@ def describe_weekly(annual_pence: int) -> str:
     return text
 
 
-def parse_quantity(text: str) -> int:
-    """'6' or '1.5' hours/sessions -> hundredths (600, 150). At most 2 decimals, above 0."""
+# 99,999.99 of anything in one period is a typing slip.
+MAX_QUANTITY_HUNDREDTHS = 9_999_999
+
+
+def parse_quantity(text: str, *, maximum: int = MAX_QUANTITY_HUNDREDTHS) -> int:
+    """'6' or '1.5' hours/sessions -> hundredths (600, 150). Above 0, at most 2 decimals, and
+    no more than ``maximum`` hundredths; each refusal says which rule the number broke."""
     cleaned = (text or "").strip()
-    match = re.fullmatch(r"(\d{1,5})(?:\.(\d{1,2}))?", cleaned, re.ASCII)
-    if not match:
+    if not re.fullmatch(r"-?\d+(?:\.\d+)?", cleaned, re.ASCII):
         raise InvalidAmount("Enter a number, like 6 or 1.5")
-    hundredths = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
-    if hundredths <= 0:
+    number = Decimal(cleaned)
+    if number <= 0:
         raise InvalidAmount("The number must be more than 0")
+    if len(cleaned.partition(".")[2]) > 2:
+        raise InvalidAmount("Use no more than 2 decimal places, like 1.25")
+    hundredths = int(number * 100)
+    if hundredths > maximum:
+        raise InvalidAmount(f"The number must be {format_quantity(maximum)} or less")
     return hundredths
 
 

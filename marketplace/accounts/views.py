@@ -37,13 +37,23 @@ def _email_key() -> str:
     return "sign-in:" + services.normalise_email(request.form.get("email", ""))
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after sign-in (no open redirects)."""
+# Where each role starts after signing in: the page with their work on it.
+_LANDING = {
+    Role.HOLDER: "holders.my_records",
+    Role.REPRESENTATIVE: "holders.caseload",
+    Role.BROKER: "holders.caseload",
+    Role.OFFICER: "plans.queue",
+}
+
+
+def _safe_next(target: str | None, user: Any) -> str:
+    """Only same-site paths are followed after sign-in (no open redirects); otherwise the
+    user's own starting page."""
     if target and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("accounts.account")
+    return url_for(_LANDING.get(Role(user.role), "accounts.account"))
 
 
 @bp.get("/sign-up")
@@ -113,7 +123,7 @@ def sign_in() -> Any:
             form.email.errors = ["Enter a correct email address and password"]
             return render_invalid("accounts/sign_in.html", form, title="Sign in")
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_safe_next(request.args.get("next"), user))
     return render_template("accounts/sign_in.html", form=form, title="Sign in")
 
 

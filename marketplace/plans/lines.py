@@ -16,14 +16,18 @@ from marketplace.directory import vocab as directory_vocab
 from marketplace.directory.models import Offer, PAProfile
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import DbSession
-from marketplace.money import MAX_PRICE_PENCE, format_pence
+from marketplace.money import (
+    MAX_PRICE_PENCE,
+    MAX_QUANTITY_HUNDREDTHS,
+    format_pence,
+    format_quantity,
+)
 from marketplace.plans import vocab
 from marketplace.plans.common import commit, editable_plan
 from marketplace.plans.models import PlanLine, SupportPlan
 
 DESCRIPTION_LIMIT = 300
 PROVIDER_LIMIT = 160
-MAX_QUANTITY_HUNDREDTHS = 9_999_999  # 99,999.99 of anything in one period is a typing slip
 NOT_THEIR_STREAM = "That budget stream is not one of this person's"
 
 _KINDS = {kind for kind, _ in vocab.LINE_KINDS}
@@ -137,7 +141,9 @@ def _checked(session: DbSession, plan: SupportPlan, data: LineInput) -> dict[str
     elif quantity <= 0:
         errors["quantity_hundredths"] = "The number must be more than 0"
     elif quantity > MAX_QUANTITY_HUNDREDTHS:
-        errors["quantity_hundredths"] = "The number must be 99,999 or less"
+        errors["quantity_hundredths"] = (
+            f"The number must be {format_quantity(MAX_QUANTITY_HUNDREDTHS)} or less"
+        )
     default_price = (
         offer.price_pence if offer is not None else pa.hourly_rate_pence if pa is not None else None
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
@@ -137,7 +138,7 @@ def test_sign_in_follows_only_same_site_next_links(app, client):
     response = client.post(
         "/sign-in?next=//evil.example/x", data={"email": user.email, "password": TEST_PASSWORD}
     )
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/my-support"  # a holder's own starting page
     client.post("/sign-out", data={})
     response = client.post(
         "/sign-in?next=/browse", data={"email": user.email, "password": TEST_PASSWORD}
@@ -172,3 +173,23 @@ def test_sign_out_needs_a_post(app, client, sign_in_as):
     assert client.get("/sign-out").status_code == 405
     assert client.post("/sign-out").status_code == 302
     assert client.get("/account").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("holder", "/my-support"),
+        ("representative", "/caseload"),
+        ("broker", "/caseload"),
+        ("officer", "/council/plans"),
+        ("pa", "/account"),
+        ("provider_admin", "/account"),
+        ("admin", "/account"),
+    ],
+)
+def test_each_role_starts_on_the_page_with_its_work(app, client, role, landing):
+    with app.app_context():
+        user = make_user(role)
+    response = sign_in(client, user.email)
+    assert response.headers["Location"] == landing
+    assert client.get(landing, follow_redirects=True).status_code == 200

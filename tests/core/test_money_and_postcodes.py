@@ -96,3 +96,19 @@ def test_distance_between_district_centres():
         270 < geo.distance_km(d["LS6"], d["SW1A"]) < 280
     )  # Leeds to Westminster, as the crow flies
     assert geo.distance_km(d["LS6"], d["LS6"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("-2", "more than 0"),
+        ("0", "more than 0"),
+        ("1.555", "no more than 2 decimal places"),
+        ("1000000", "99999.99 or less"),
+        ("lots", "Enter a number"),
+        ("1e3", "Enter a number"),
+    ],
+)
+def test_a_refused_quantity_says_which_rule_it_broke(text, message):
+    with pytest.raises(InvalidAmount, match=message):
+        money.parse_quantity(text)
