@@ -4,6 +4,7 @@ from marketplace.accounts.models import AccountToken, ApiToken, Invitation, User
 from marketplace.audit.models import AuditEvent
 from marketplace.budgets.models import (
     Budget,
+    BudgetChange,
     BudgetStream,
     RasAssessment,
     RasBand,
@@ -33,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "BrokerLink",
     "Budget",
+    "BudgetChange",
     "BudgetStream",
     "Claim",
     "Council",

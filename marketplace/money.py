@@ -76,11 +76,12 @@ def parse_amount(text: str, *, entered_weekly: bool, maximum: int) -> int:
 
 
 def describe_weekly(annual_pence: int) -> str:
-    """How a yearly amount reads per week: '£150.00 a week' or '£150.00 a week (+£0.40 a year)'."""
+    """How a yearly amount reads per week: '£150.00 a week' or '£150.00 a week plus £0.40 over
+    the year'. No brackets, so pages can put it in brackets of their own."""
     weekly, remainder = annual_to_weekly(annual_pence)
     text = f"{format_pence(weekly, free_text='')} a week"
     if remainder:
-        text += f" (+{format_pence(remainder, free_text='')} over the year)"
+        text += f" plus {format_pence(remainder, free_text='')} over the year"
     return text
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import jsonify, url_for
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from marketplace.api import serialise
 from marketplace.api.auth import api_user, require_any_api, token_required
@@ -54,8 +54,11 @@ def plans() -> Any:
     else:
         visible: list[ColumnElement[bool]] = [SupportPlan.holder_id.in_(visible_holder_ids(user))]
         if has_permission(user, Permission.DECIDE_PLANS) and user.council_id is not None:
-            # As plans.services.visible_plan: the council a plan was sent to sees it.
-            visible.append(SupportPlan.council_id == user.council_id)
+            # As plans.services.visible_plan: the council a plan was sent to sees it (a draft
+            # was not sent anywhere, whatever council it was started under).
+            visible.append(
+                and_(SupportPlan.council_id == user.council_id, SupportPlan.status != "draft")
+            )
         stmt = stmt.where(or_(*visible))
     if status:
         stmt = stmt.where(SupportPlan.status == status)

@@ -3,10 +3,12 @@ domain rule is the services' (``budgets.services``, ``budgets.ras``)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -14,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    BooleanField,
     Field,
     HiddenField,
     RadioField,
@@ -68,6 +71,28 @@ def _length(limit: int, label: str) -> Length:
     return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
 
 
+class PlanYearField(GovDateField):
+    """The start of a plan year; its messages give an example in the year being recorded."""
+
+    def __init__(self, *args: Any, example: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.example = example
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            message = str(error).replace(" (optional)", "")
+            if self.example is not None:
+                message = message.replace("27 3 2024", example_date(self.example))
+            raise ValueError(message) from error
+
+
+def example_date(day: date) -> str:
+    """How a date is typed into the three boxes: '1 4 2026'."""
+    return f"{day.day} {day.month} {day.year}"
+
+
 def _period_chosen(form: FlaskForm, field: Field) -> None:
     if field.data not in dict(PERIODS):
         raise ValidationError("Select whether the amounts are weekly or annual")
@@ -99,6 +124,9 @@ class _BudgetForm(FlaskForm):
     ras_assessment_id = HiddenField()
     submit = SubmitField("Save budget", widget=GovSubmitInput())
 
+    # The titles of the rows, in the order of ``rows()``, for messages that name a row.
+    row_titles: dict[str, str] = {}
+
     @property
     def weekly(self) -> bool:
         return self.period.data == "weekly"
@@ -122,6 +150,8 @@ class _BudgetForm(FlaskForm):
             rows.append(
                 {"kind": "other", "amount": self[f"other{i}"], "name": self[f"other{i}_name"]}
             )
+        for row in rows:
+            row["title"] = self.row_titles.get(row["amount"].name, "")
         return rows
 
     def streams(self) -> tuple[list[StreamInput], dict[str, str]]:
@@ -139,7 +169,7 @@ class _BudgetForm(FlaskForm):
                 if not amount.errors and (label or org):
                     amount.errors = [
                         *amount.errors,
-                        "Enter the amount, or leave the whole row empty",
+                        f"{row['title']}: enter the amount, or leave the whole row empty",
                     ]
                 continue
             at = f"streams[{len(streams)}]"
@@ -166,13 +196,24 @@ class _BudgetForm(FlaskForm):
             "total_pence": "total",
             "contribution_pence": "contribution",
             "reason": "reason",
+            "change_reason": "change_reason",
+            "confirm_large_change": "confirm_large_change",
             "streams": "total",
             **where,
         }
         for key, message in error.errors.items():
             field = getattr(self, names.get(key, "total"), None) or self.total
+            message = self._naming_the_row(field.name, message)
             if message not in field.errors:
                 field.errors = [*field.errors, message]
+
+    def _naming_the_row(self, name: str, message: str) -> str:
+        """'Other funding 2: enter the name …' where several rows would say the same."""
+        row = name.removesuffix("_name").removesuffix("_provider")
+        title = self.row_titles.get(row, "")
+        if not title or title in message or not message.startswith(_UNNAMED):
+            return message
+        return f"{title}: {message[0].lower()}{message[1:]}"
 
     def fill_from(self, budget: Budget) -> None:
         """Show a budget's amounts: weekly if it was entered weekly and divides exactly."""
@@ -191,7 +232,9 @@ class _BudgetForm(FlaskForm):
 
         self.total.data = shown(budget.total_pence)
         self.contribution.data = shown(budget.contribution_pence)
-        self.reason.data = budget.variance_reason
+        # Why it differs from the indicative budget is confirmed afresh when the total changes
+        # (the form shows the earlier reason beside the box); notes without one are just notes.
+        self.reason.data = budget.variance_reason if budget.indicative_pence is None else ""
         isf = other = 0
         for stream in budget.streams:
             if stream.kind in ("dp", "managed"):
@@ -212,18 +255,39 @@ def budget_form(
     providers: list[tuple[str, str]],
     budget: Budget | None = None,
     formdata: Any = None,
+    year_example: date | None = None,
 ) -> _BudgetForm:
-    """A budget form with enough ISF and "other" rows for the budget (1 and 2 at least)."""
+    """A budget form with enough ISF and "other" rows for the budget (1 and 2 at least). A new
+    budget's form asks for the plan year; a change's asks why and, for a large change, to
+    confirm it."""
     isf_rows = max(1, sum(1 for s in budget.streams if s.kind == "isf")) if budget else 1
     other_rows = max(2, sum(1 for s in budget.streams if s.kind == "other")) if budget else 2
-    attrs: dict[str, Any] = {"isf_rows": isf_rows, "other_rows": other_rows}
+    titles = {
+        f"isf{i}": "Individual Service Fund" + (f" {i}" if isf_rows > 1 else "")
+        for i in range(1, isf_rows + 1)
+    }
+    titles |= {f"other{i}": f"Other funding {i}" for i in range(1, other_rows + 1)}
+    attrs: dict[str, Any] = {"isf_rows": isf_rows, "other_rows": other_rows, "row_titles": titles}
     if new:
-        attrs["year_start"] = GovDateField(
-            "Start of the plan year", required="Enter the date the plan year starts"
+        attrs["year_start"] = PlanYearField(
+            "Start of the plan year",
+            required="Enter the date the plan year starts",
+            example=year_example,
         )
+    else:
+        attrs["change_reason"] = TextAreaField(
+            "Why the budget changed",
+            widget=GovTextArea(),
+            validators=[_length(2000, "The reason for the change")],
+        )
+        attrs["confirm_large_change"] = BooleanField(
+            "Yes, the yearly amounts are right", widget=GovCheckboxInput()
+        )
+        # The yearly total the officer was warned about: a tick confirms that total only.
+        attrs["confirmed_total"] = HiddenField()
     for i in range(1, isf_rows + 1):
         attrs[f"isf{i}"] = AmountField(
-            "Amount held in the fund", what="the amount of the Individual Service Fund"
+            "Amount held in the fund", what=f"the amount of the {titles[f'isf{i}']}"
         )
         attrs[f"isf{i}_provider"] = SelectField(
             "Provider holding the fund",
@@ -236,7 +300,7 @@ def budget_form(
             "Name of the funding", widget=GovTextInput(), validators=[_length(80, "The name")]
         )
         attrs[f"other{i}"] = AmountField(
-            "Amount of this funding", what="the amount of the other funding"
+            "Amount of this funding", what=f"the amount of other funding {i}"
         )
     form_class = type("BudgetForm", (_BudgetForm,), attrs)
     if formdata is not None:
@@ -245,6 +309,9 @@ def budget_form(
 
 
 # --- RAS --------------------------------------------------------------------------------------
+
+
+_UNNAMED = ("Enter ", "Select ", "Only ")  # row messages that do not say which row
 
 
 class RasSettingsForm(FlaskForm):

@@ -60,10 +60,27 @@ class Budget(db.Model):  # type: ignore[name-defined]
     streams: Mapped[list[BudgetStream]] = relationship(
         back_populates="budget", cascade="all, delete-orphan", order_by="BudgetStream.id"
     )
+    # Latest first: every recording and change of the amounts, who made it and why.
+    changes: Mapped[list[BudgetChange]] = relationship(
+        back_populates="budget",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="BudgetChange.id.desc()",
+    )
+
+    @property
+    def other_streams(self) -> list[BudgetStream]:
+        """Funding that is not the council's, like Access to Work."""
+        return [s for s in self.streams if s.kind == "other"]
+
+    @property
+    def other_funding_pence(self) -> int:
+        return sum(s.total_pence for s in self.other_streams)
 
     @property
     def council_share_pence(self) -> int:
-        return self.total_pence - self.contribution_pence
+        """What the council pays: the total less the holder's contribution and other funding."""
+        return self.total_pence - self.contribution_pence - self.other_funding_pence
 
 
 class BudgetStream(db.Model):  # type: ignore[name-defined]
@@ -117,6 +134,29 @@ class BudgetStream(db.Model):  # type: ignore[name-defined]
         if self.kind == "isf" and self.organisation is not None:
             return f"Individual Service Fund held by {self.organisation.name}"
         return label(STREAM_KINDS, self.kind)
+
+
+class BudgetChange(db.Model):  # type: ignore[name-defined]
+    """One recording or change of a budget: who, when, the amounts before and after, what
+    changed and why. Written by the budget services with the change itself; never edited.
+    The first recording has no "before" (``old_*`` are NULL)."""
+
+    __tablename__ = "budget_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budgets.id", ondelete="CASCADE"), index=True)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    old_total_pence: Mapped[int | None]
+    new_total_pence: Mapped[int]
+    old_contribution_pence: Mapped[int | None]
+    new_contribution_pence: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text, default="")  # why the budget changed
+    # "Direct payment £9,360.00 → £10,400.00; Total £15,600.00 → £16,640.00"
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    budget: Mapped[Budget] = relationship(back_populates="changes")
+    changed_by: Mapped[User] = relationship()
 
 
 class RasTable(db.Model):  # type: ignore[name-defined]

@@ -127,9 +127,16 @@ def check_budget(
     if streams_ok and not total_message:
         added = sum(s.total_pence for s in streams)
         if added != total_pence:
-            errors["streams"] = (
-                f"The streams add up to {format_pence(added, free_text='')} but the total is "
-                f"{format_pence(total_pence, free_text='')}"
+            errors["streams"] = split_error(added, total_pence)
+        other = sum(s.total_pence for s in streams if s.kind == "other")
+        if (
+            other
+            and "contribution_pence" not in errors
+            and contribution_pence > total_pence - other
+        ):
+            errors["contribution_pence"] = (
+                "The holder's contribution cannot be more than the total budget less other "
+                f"funding, which is not the council's: {format_pence(total_pence - other, free_text='')}"
             )
     reason = (reason or "").strip()
     if len(reason) > REASON_LIMIT:
@@ -145,6 +152,25 @@ def check_budget(
             f"{format_pence(indicative_pence, free_text='')}: enter the reason"
         )
     return errors
+
+
+def split_error(added: int, total_pence: int) -> str:
+    difference = abs(total_pence - added)
+    return (
+        f"The streams add up to {format_pence(added, free_text='')} but the total is "
+        f"{format_pence(total_pence, free_text='')}: {format_pence(difference, free_text='')} "
+        f"{'short' if added < total_pence else 'over'}. Change a stream or the total."
+    )
+
+
+def check_change_reason(reason: str) -> str:
+    """Why a budget's amounts changed: needed for every change, kept in its history."""
+    reason = (reason or "").strip()
+    if not reason:
+        return "Say why the budget changed"
+    if len(reason) > REASON_LIMIT:
+        return f"The reason for the change must be {REASON_LIMIT:,} characters or fewer"
+    return ""
 
 
 def check_year(year_start: Any) -> str:

@@ -2,8 +2,11 @@
 
 Each public function that writes is one transaction: every rule is checked first (errors come as
 one ValidationFailed naming the fields), then one commit. Keys of the errors: ``year_start``,
-``total_pence``, ``contribution_pence``, ``reason``, ``streams`` (the split as a whole) and
-``streams[i].total_pence`` / ``streams[i].label`` / ``streams[i].organisation_id``.
+``total_pence``, ``contribution_pence``, ``reason`` (why the total differs from the indicative
+budget), ``change_reason`` (why a budget changed), ``confirm_large_change``, ``streams`` (the split
+as a whole) and ``streams[i].total_pence`` / ``streams[i].label`` / ``streams[i].organisation_id``.
+
+Every recording and change also adds a row to the budget's history (``history``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.audit.services import record
-from marketplace.budgets import rules
+from marketplace.budgets import history, rules
 from marketplace.budgets.models import Budget, BudgetStream, RasAssessment
 from marketplace.budgets.ras import complete_assessment as complete_assessment
 from marketplace.budgets.rules import StreamInput as StreamInput
@@ -195,6 +198,7 @@ def record_budget(
     session.add(budget)
     try:
         session.flush()
+        history.add_change(session, budget, officer, None)
         record(session, officer, "create", "budget", budget.id, holder_id)
         session.commit()
     except IntegrityError as error:  # another officer recorded the same year just now
@@ -214,24 +218,53 @@ def update_budget(
     contribution_pence: int,
     streams: Sequence[StreamInput],
     reason: str,
+    change_reason: str | None = None,
+    confirm_large_change: bool = True,
 ) -> Budget:
     """Change a budget's amounts and streams. Streams are matched by kind, name and provider;
     none may drop below what is already committed and spent, and one with money committed or
-    spent cannot be removed (the database's never_overspent check stands behind this)."""
+    spent cannot be removed (the database's never_overspent check stands behind this).
+
+    ``reason`` is why the total differs from the indicative budget: left empty, the earlier one
+    stays while the total does; a new total that still differs needs it given again.
+    ``change_reason`` is why the budget changed, needed when any amount changes (the API sends
+    one reason for both, so it defaults to ``reason``). A new total over 3 times the old one, or
+    under a third of it, is refused unless ``confirm_large_change`` (a weekly figure typed as
+    yearly is the usual cause)."""
     budget = session.get(Budget, budget_id)
     if budget is None:
         raise NotFound("We could not find that budget.")
     budget_for_editing(session, officer, budget.holder_id, budget_id)
     streams = rules.normalised(streams)
+    before = history.snapshot(budget)
+    variance = _variance_reason(budget, reason, total_pence)
     errors = rules.check_budget(
         session,
         total_pence=total_pence,
         contribution_pence=contribution_pence,
         streams=streams,
-        reason=reason,
+        reason=variance,
         indicative_pence=budget.indicative_pence,
     )
-    existing = {_key(s): s for s in budget.streams}
+    if "reason" in errors and variance == "" and budget.variance_reason:
+        errors["reason"] = (
+            "The total has changed and is still different from the indicative budget of "
+            f"{format_pence(budget.indicative_pence, free_text='')}: enter the reason again"
+        )
+    why = reason if change_reason is None else change_reason
+    if history.amounts_change(before, total_pence, contribution_pence, streams):
+        change_message = rules.check_change_reason(why)
+        if change_message:
+            errors["change_reason"] = change_message
+    if (
+        not confirm_large_change
+        and "total_pence" not in errors
+        and history.is_large_change(budget.total_pence, total_pence)
+    ):
+        errors["confirm_large_change"] = history.large_change_message(
+            budget.total_pence, total_pence
+        )
+    existing = {history.stream_key(s): s for s in budget.streams}
     wanted = {s.key for s in streams}
     for i, stream in enumerate(streams):
         current = existing.get(stream.key)
@@ -263,10 +296,11 @@ def update_budget(
     budget.streams = kept
     budget.total_pence = total_pence
     budget.contribution_pence = contribution_pence
-    budget.variance_reason = (reason or "").strip()
+    budget.variance_reason = variance
     budget.set_by_id = officer.id
     try:
         session.flush()
+        history.add_change(session, budget, officer, before, why)
         record(session, officer, "update", "budget", budget.id, budget.holder_id)
         session.commit()
     except IntegrityError as error:  # the ledger moved between our check and our write
@@ -275,5 +309,10 @@ def update_budget(
     return budget
 
 
-def _key(stream: BudgetStream) -> tuple[str, str, int | None]:
-    return (stream.kind, stream.label.strip().casefold(), stream.organisation_id)
+def _variance_reason(budget: Budget, reason: str, total_pence: Any) -> str:
+    """The reason to keep for the difference from the indicative budget: the one given, or
+    while the total stays the same, the earlier one."""
+    given = (reason or "").strip()
+    if given or budget.indicative_pence is None or total_pence != budget.total_pence:
+        return given
+    return budget.variance_reason

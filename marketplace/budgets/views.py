@@ -15,6 +15,7 @@ from marketplace.budgets.forms import (
     RasQuestionForm,
     RasSettingsForm,
     budget_form,
+    example_date,
     questionnaire_form,
     usage_hints,
 )
@@ -85,6 +86,7 @@ def _form_page(
     budget: Budget | None,
     assessment: RasAssessment | None,
     status: int = 200,
+    year_example: Any = None,
 ) -> Any:
     context = {
         "access": access,
@@ -92,6 +94,7 @@ def _form_page(
         "assessment": assessment,
         "describe_year": services.describe_year,
         "hints": usage_hints(budget),
+        "year_example": example_date(year_example) if year_example else "",
     }
     if status == 400:
         return render_invalid("budgets/budget_form.html", form, **context)
@@ -102,18 +105,24 @@ def _form_page(
 @require(Permission.RECORD_BUDGETS)
 def new_budget(holder_id: int) -> Any:
     access = services.officer_target(db.session, _user(), holder_id)
+    suggested = services.default_year_start(db.session, holder_id)
     if request.method == "GET":
         assessment = ras.latest_assessment(db.session, holder_id)
-        form = budget_form(new=True, providers=_providers([]))
-        form.year_start.data = services.default_year_start(db.session, holder_id)
+        form = budget_form(new=True, providers=_providers([]), year_example=suggested)
+        form.year_start.data = suggested
         form.period.data = "annual"
         if assessment is not None:
             form.total.data = assessment.indicative_pence
             form.ras_assessment_id.data = str(assessment.id)
-        page = _form_page(form, access, budget=None, assessment=assessment)
+        page = _form_page(form, access, budget=None, assessment=assessment, year_example=suggested)
         record_read(db.session, _user(), "budget", None, holder_id)
         return page
-    form = budget_form(new=True, providers=_providers(_posted_providers()), formdata=request.form)
+    form = budget_form(
+        new=True,
+        providers=_providers(_posted_providers()),
+        formdata=request.form,
+        year_example=suggested,
+    )
     shown = _shown_assessment(form, holder_id)
 
     def save(streams: list[StreamInput]) -> None:
@@ -130,7 +139,7 @@ def new_budget(holder_id: int) -> Any:
         )
 
     return _submit(form, save, access) or _form_page(
-        form, access, budget=None, assessment=shown, status=400
+        form, access, budget=None, assessment=shown, status=400, year_example=suggested
     )
 
 
@@ -179,15 +188,26 @@ def edit_budget(holder_id: int, budget_id: int) -> Any:
     )
 
     def save(streams: list[StreamInput]) -> None:
-        services.update_budget(
-            db.session,
-            _user(),
-            budget_id,
-            total_pence=form.annual(form.total.data) or 0,
-            contribution_pence=form.annual(form.contribution.data) or 0,
-            streams=streams,
-            reason=form.reason.data or "",
-        )
+        total = form.annual(form.total.data) or 0
+        # A tick confirms the total the officer was warned about, not one typed since.
+        confirmed = bool(form.confirm_large_change.data) and form.confirmed_total.data == str(total)
+        try:
+            services.update_budget(
+                db.session,
+                _user(),
+                budget_id,
+                total_pence=total,
+                contribution_pence=form.annual(form.contribution.data) or 0,
+                streams=streams,
+                reason=form.reason.data or "",
+                change_reason=form.change_reason.data or "",
+                confirm_large_change=confirmed,
+            )
+        except ValidationFailed as error:
+            if "confirm_large_change" in error.errors:
+                form.confirmed_total.data = str(total)
+                form.confirm_large_change.data = False
+            raise
 
     return _submit(form, save, access) or _form_page(
         form, access, budget=budget, assessment=assessment, status=400

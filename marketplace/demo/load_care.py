@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.budgets.history import add_change
 from marketplace.budgets.models import (
     Budget,
     BudgetStream,
@@ -301,6 +303,10 @@ class HolderLoader:
             else:
                 budget.ras_assessment_id = assessment
         self.session.add(budget)
+        # Its history starts with the recording, dated when the officer set it.
+        change = add_change(self.session, budget, SimpleNamespace(id=budget.set_by_id), None)
+        if change is not None:
+            change.at = plan.created_at
         self.report.added["budgets"] += 1
         self.report.added["budget streams"] += len(plan.streams)
         return budget

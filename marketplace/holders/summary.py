@@ -2,14 +2,15 @@
 has waited, what to do next, who acts for them, and the lists (caseload, a council's people).
 
 Budgets and plans are read straight from their models so these pages do not depend on the
-budgets and plans services. Nothing here writes; the views audit the reads.
+budgets and plans services; how long a plan has waited is ``plans.waiting``'s rule, the one the
+officers' queue and the plan pages use. Nothing here writes; the views audit the reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -22,10 +23,9 @@ from marketplace.extensions import DbSession
 from marketplace.holders.access import CareAccess
 from marketplace.holders.links import open_broker_link
 from marketplace.holders.models import BrokerLink, HolderRecord, Representation
-from marketplace.plans.models import PlanEvent, SupportPlan
-
-WAITING = ("submitted", "referred")
-
+from marketplace.plans import waiting
+from marketplace.plans.models import SupportPlan
+from marketplace.plans.waiting import WAITING_STATUSES
 
 # --- budgets and plans, many holders at once -----------------------------------------------------
 
@@ -67,22 +67,22 @@ def current_plans(session: DbSession, holder_ids: Iterable[int]) -> dict[int, Su
     return {plan.holder_id: plan for plan in plans}
 
 
-def waiting_since(session: DbSession, plan: SupportPlan) -> datetime | None:
-    """When a submitted or referred plan started waiting for its current decision."""
-    if plan.status not in WAITING:
-        return None
-    moved = session.scalar(
-        select(PlanEvent.at)
-        .where(PlanEvent.plan_id == plan.id, PlanEvent.to_status == plan.status)
-        .order_by(PlanEvent.at.desc(), PlanEvent.id.desc())
-    )
-    return moved or plan.submitted_at
-
-
-def days_between(start: datetime | None, on: date | None = None) -> int | None:
-    if start is None:
-        return None
-    return max(0, ((on or today()) - start.date()).days)
+def plans_in_force(session: DbSession, current: dict[int, SupportPlan]) -> dict[int, SupportPlan]:
+    """For each holder whose current plan is a newer revision (a draft, or one with the council
+    or rejected), the approved revision of the same year that stays in force meanwhile."""
+    newer = {holder_id: plan for holder_id, plan in current.items() if plan.status != "approved"}
+    if not newer:
+        return {}
+    approved = session.scalars(
+        select(SupportPlan).where(
+            SupportPlan.holder_id.in_(list(newer)), SupportPlan.status == "approved"
+        )
+    ).all()
+    return {
+        plan.holder_id: plan
+        for plan in approved
+        if plan.year_start == newer[plan.holder_id].year_start
+    }
 
 
 # --- what to do next -------------------------------------------------------------------------
@@ -115,8 +115,8 @@ def _plan_task(plan: SupportPlan | None, holder_id: int, days_waiting: int | Non
         )
     if plan.status == "draft":
         return Task("Send your support plan to the council", "plans.plan", values)
-    if plan.status in WAITING:
-        waited = "" if days_waiting is None else f" It has waited {_days(days_waiting)}."
+    if plan.status in WAITING_STATUSES:
+        waited = "" if days_waiting is None else f" {_waited(days_waiting)}."
         return Task(
             "Wait for the council's decision on your plan",
             "plans.plan",
@@ -139,10 +139,10 @@ def _plan_task(plan: SupportPlan | None, holder_id: int, days_waiting: int | Non
     return Task("Your support plan is approved", "plans.plan", values, state="done", hint=review)
 
 
-def _days(count: int) -> str:
-    if count == 0:
-        return "less than a day"
-    return "1 day" if count == 1 else f"{count} days"
+def _waited(days: int) -> str:
+    """ "It was sent today", "It has been waiting 12 days"."""
+    words = waiting.describe_wait(days)
+    return "It was sent today" if days <= 0 else f"It has been {words}"
 
 
 def next_tasks(
@@ -219,8 +219,8 @@ def _officer_tasks(
         if budget is None
         else Task("Check their personal budget", "budgets.holder_budget", ids, state="done")
     ]
-    if plan is not None and plan.status in WAITING:
-        waited = "" if days_waiting is None else f"It has waited {_days(days_waiting)}."
+    if plan is not None and plan.status in WAITING_STATUSES:
+        waited = "" if days_waiting is None else f"{_waited(days_waiting)}."
         tasks.append(
             Task("Decide on their support plan", "plans.plan", {"plan_id": plan.id}, hint=waited)
         )
@@ -262,7 +262,7 @@ def dashboard(session: DbSession, access: CareAccess) -> Dashboard:
     holder_id = access.holder.id
     budget = current_budgets(session, [holder_id]).get(holder_id)
     plan = current_plans(session, [holder_id]).get(holder_id)
-    days = days_between(waiting_since(session, plan)) if plan is not None else None
+    days = waiting.days_waiting(plan) if plan is not None else None
     broker_link = open_broker_link(session, holder_id)
     return Dashboard(
         access=access,
@@ -280,7 +280,8 @@ def dashboard(session: DbSession, access: CareAccess) -> Dashboard:
 
 @dataclass(frozen=True)
 class HolderRow:
-    """One holder in a list: their budget this year and their plan's status."""
+    """One holder in a list: their budget this year and their plan's status. ``plan`` is the
+    newest revision; ``in_force`` the approved one it would replace, while there is one."""
 
     holder: User
     record: HolderRecord | None
@@ -288,6 +289,7 @@ class HolderRow:
     plan: SupportPlan | None
     days_waiting: int | None = None
     link: BrokerLink | Representation | None = None
+    in_force: SupportPlan | None = None
 
 
 def holder_rows(
@@ -297,11 +299,16 @@ def holder_rows(
     ids = [holder.id for holder, _, _ in holders]
     budgets = current_budgets(session, ids)
     plans = current_plans(session, ids)
+    in_force = plans_in_force(session, plans)
     rows = []
     for holder, record, link in holders:
         plan = plans.get(holder.id)
-        days = days_between(waiting_since(session, plan)) if plan is not None else None
-        rows.append(HolderRow(holder, record, budgets.get(holder.id), plan, days, link))
+        days = waiting.days_waiting(plan) if plan is not None else None
+        rows.append(
+            HolderRow(
+                holder, record, budgets.get(holder.id), plan, days, link, in_force.get(holder.id)
+            )
+        )
     return rows
 
 

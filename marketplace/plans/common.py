@@ -10,7 +10,7 @@ from typing import Any
 
 from marketplace.audit.services import record
 from marketplace.directory.vocab import label
-from marketplace.errors import InvalidTransition, NotFound
+from marketplace.errors import Conflict, InvalidTransition, NotFound
 from marketplace.extensions import DbSession
 from marketplace.holders.access import CareAccess, care_access
 from marketplace.holders.models import HolderRecord
@@ -38,6 +38,15 @@ LOCKED = {
     "rejected": "This plan was rejected and is locked; start a new revision to change it",
     "superseded": "This plan has been replaced by a newer revision and cannot be changed",
 }
+
+
+class PlanExists(Conflict):
+    """The plan year has a plan already that is with the council or decided (409). Pages send
+    the person to that plan (``plan_id``) instead, saying why."""
+
+    def __init__(self, message: str, plan_id: int) -> None:
+        super().__init__(message)
+        self.plan_id = plan_id
 
 
 def transition_error(current: str, wanted: str, message: str | None = None) -> InvalidTransition:
@@ -102,7 +111,8 @@ def visible_plan(session: DbSession, user: Any, plan_id: int) -> tuple[SupportPl
     """The plan and the viewer's access to its holder, or NotFound.
 
     The holder's people see it through the care-access rule. An officer of the council the plan
-    was sent to also sees it (and can decide it), even if the holder has since moved council.
+    was sent to also sees it (and can decide it), even if the holder has since moved council; a
+    draft has not been sent anywhere yet (its ``council_id`` is only where it would go).
     """
     plan = session.get(SupportPlan, plan_id)
     if plan is None:
@@ -110,7 +120,11 @@ def visible_plan(session: DbSession, user: Any, plan_id: int) -> tuple[SupportPl
     try:
         access = care_access(session, user, plan.holder_id)
     except NotFound:
-        if plan.council_id is None or not is_deciding_officer(session, user, plan):
+        if (
+            plan.status == "draft"
+            or plan.council_id is None
+            or not is_deciding_officer(session, user, plan)
+        ):
             raise NotFound(PLAN_NOT_FOUND) from None
         access = CareAccess(
             holder=plan.holder, record=session.get(HolderRecord, plan.holder_id), relation="officer"

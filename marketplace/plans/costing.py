@@ -3,6 +3,8 @@
 One rule for every page and the API: a line's yearly cost is ``money.annual_cost`` (price x
 quantity, rounded up to the penny, times how often it happens in a year); the weekly figure shown
 is that yearly cost divided by 52 and rounded down, with the remainder shown over the year.
+A stream fits when the plan's lines it pays for cost no more than it has left for the year
+(its total less what is committed or spent); submitting and approving a plan check exactly this.
 """
 
 from __future__ import annotations
@@ -61,12 +63,13 @@ class StreamCost:
 
     @property
     def available_pence(self) -> int:
-        return self.stream.total_pence
+        """What the stream has left for the year: its total less what is committed or spent."""
+        return self.stream.remaining_pence
 
     @property
     def over_pence(self) -> int:
-        """How much the plan asks beyond the stream's total (0 when it fits)."""
-        return max(0, self.cost.annual_pence - self.stream.total_pence)
+        """How much the plan asks beyond what the stream has left (0 when it fits)."""
+        return max(0, self.cost.annual_pence - self.available_pence)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +94,11 @@ class PlanCosts:
     def over_any_stream(self) -> bool:
         return any(s.over_pence for s in self.streams)
 
+    @property
+    def streams_over(self) -> list[StreamCost]:
+        """The streams asked for more than they have left."""
+        return [s for s in self.streams if s.over_pence]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "streams": [s.as_dict() for s in self.streams],
@@ -98,6 +106,17 @@ class PlanCosts:
             "total": self.total.as_dict(),
             "budget_id": self.budget.id if self.budget is not None else None,
         }
+
+
+def stream_phrase(stream: BudgetStream) -> str:
+    """How a stream reads inside a sentence: "the direct payment", "Access to Work"."""
+    if stream.kind == "dp":
+        return "the direct payment"
+    if stream.kind == "managed":
+        return "the council-managed budget"
+    if stream.kind == "isf":
+        return f"the {stream.name}"
+    return stream.name
 
 
 def _budget_of(plan: SupportPlan) -> Budget | None:

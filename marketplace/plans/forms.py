@@ -63,8 +63,8 @@ class StartPlanForm(FlaskForm):
     year = _select("Plan year", [])
     submit = SubmitField("Start a support plan", widget=GovSubmitInput())
 
-    def set_years(self, default: date) -> None:
-        years = [default.replace(year=default.year + n) for n in (-1, 0, 1)]
+    def set_years(self, years: list[date], default: date) -> None:
+        """Offer ``years`` (this plan year and the next: never one that has ended)."""
         self.year.choices = [(y.isoformat(), year_label(y)) for y in years]
         if not self.is_submitted():
             self.year.data = default.isoformat()

@@ -11,12 +11,13 @@ from sqlalchemy import select
 from marketplace.budgets.models import BudgetStream
 from marketplace.extensions import DbSession
 from marketplace.holders.access import CareAccess
+from marketplace.plans.checks import approval_problems, submit_problems
 from marketplace.plans.common import is_deciding_officer, visible_plan, year_label
 from marketplace.plans.costing import Cost, PlanCosts, line_cost, plan_costs
 from marketplace.plans.lines import stream_choices
 from marketplace.plans.models import SupportPlan
-from marketplace.plans.queue import days_between
-from marketplace.plans.workflow import ALLOWED, REVISABLE, submit_problems
+from marketplace.plans.waiting import days_between, days_waiting
+from marketplace.plans.workflow import ALLOWED, REVISABLE
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class PlanPage:
     streams: list[BudgetStream]  # what a new line may be paid from
     newer: SupportPlan | None  # the latest revision of the year, if not this one
     problems: dict[str, str]  # what stops a draft being submitted, keyed by page anchor
+    decision_problems: dict[str, str]  # what stops the deciding officer approving it now
     can_edit: bool
     can_submit: bool
     can_withdraw: bool
@@ -45,9 +47,7 @@ class PlanPage:
     @property
     def waiting_days(self) -> int | None:
         """Days with the council so far (None unless it is waiting for a decision)."""
-        if self.plan.status in {"submitted", "referred"}:
-            return days_between(self.plan.submitted_at)
-        return None
+        return days_waiting(self.plan)
 
     @property
     def decided_after_days(self) -> int | None:
@@ -68,18 +68,21 @@ def plan_page(session: DbSession, user: Any, plan_id: int) -> PlanPage:
     is_latest = latest is None or latest.id == plan.id
     planner = access.can_plan
     draft = plan.status == "draft"
-    problems = submit_problems(session, plan)[0] if draft else {}
+    costs = plan_costs(plan)
+    problems = submit_problems(session, plan, costs)[0] if draft else {}
+    can_decide = is_deciding_officer(session, user, plan) and "approved" in ALLOWED[plan.status]
     return PlanPage(
         plan=plan,
         access=access,
-        costs=plan_costs(plan),
+        costs=costs,
         line_costs={line.id: line_cost(line) for line in plan.lines},
         streams=stream_choices(session, plan) if planner and draft else [],
         newer=None if is_latest else latest,
         problems=problems,
+        decision_problems=approval_problems(plan, costs) if can_decide else {},
         can_edit=planner and draft,
         can_submit=planner and draft,
         can_withdraw=planner and plan.status == "submitted",
         can_revise=planner and is_latest and plan.status in REVISABLE,
-        can_decide=is_deciding_officer(session, user, plan) and "approved" in ALLOWED[plan.status],
+        can_decide=can_decide,
     )

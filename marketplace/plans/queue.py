@@ -14,14 +14,7 @@ from marketplace.clock import today
 from marketplace.extensions import DbSession
 from marketplace.permissions import Permission, has_permission
 from marketplace.plans.models import SupportPlan
-
-
-def days_between(start: datetime | date | None, end: date | None = None) -> int:
-    """Whole days from ``start`` to ``end`` (default today); 0 when there is no start."""
-    if start is None:
-        return 0
-    first = start.date() if isinstance(start, datetime) else start
-    return max(0, ((end or today()) - first).days)
+from marketplace.plans.waiting import WAITING_STATUSES, days_waiting
 
 
 @dataclass(frozen=True)
@@ -70,11 +63,11 @@ def officer_queue(session: DbSession, officer: Any) -> list[QueueItem]:
         .options(joinedload(SupportPlan.holder))
         .where(
             SupportPlan.council_id == council_id,
-            SupportPlan.status.in_(("submitted", "referred")),
+            SupportPlan.status.in_(sorted(WAITING_STATUSES)),
         )
         .order_by(SupportPlan.submitted_at, SupportPlan.id)
     ).all()
-    return [QueueItem(plan, days_between(plan.submitted_at)) for plan in plans]
+    return [QueueItem(plan, days_waiting(plan) or 0) for plan in plans]
 
 
 def reviews_due(session: DbSession, officer: Any, within_days: int = 60) -> list[ReviewItem]:

@@ -9,7 +9,7 @@ import ``marketplace.plans.services`` alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -17,13 +17,15 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.audit.services import record
 from marketplace.budgets.services import current_budget
-from marketplace.clock import financial_year_start, today
-from marketplace.errors import Conflict, NotFound, ValidationFailed
+from marketplace.clock import financial_year_start, plan_year_end, today
+from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import DbSession
 from marketplace.holders.access import CareAccess, care_access
+from marketplace.holders.models import HolderRecord
 from marketplace.plans import vocab
 from marketplace.plans.common import (
     STATE_WORDS,
+    PlanExists,
     commit,
     editable_plan,
     planner_access,
@@ -34,7 +36,8 @@ from marketplace.plans.common import (
 from marketplace.plans.costing import PlanCosts, plan_costs
 from marketplace.plans.lines import LineInput, add_line, remove_line, update_line
 from marketplace.plans.models import PlanOutcome, SupportPlan
-from marketplace.plans.queue import QueueItem, ReviewItem, days_between, officer_queue, reviews_due
+from marketplace.plans.queue import QueueItem, ReviewItem, officer_queue, reviews_due
+from marketplace.plans.waiting import days_waiting
 from marketplace.plans.workflow import (
     ALLOWED,
     approve_plan,
@@ -50,6 +53,7 @@ __all__ = [
     "ALLOWED",
     "LineInput",
     "PlanCosts",
+    "PlanExists",
     "QueueItem",
     "ReviewItem",
     "add_line",
@@ -62,6 +66,7 @@ __all__ = [
     "move",
     "officer_queue",
     "plan_costs",
+    "plan_years",
     "refer_plan",
     "reject_plan",
     "remove_line",
@@ -129,11 +134,12 @@ class HolderPlans:
     access: CareAccess
     plans: list[SupportPlan]  # newest year first, then newest revision first
     default_year: date
+    start_years: list[date]  # the years a new plan may be for: this one and the next
 
     @staticmethod
-    def waited(plan: SupportPlan) -> int:
-        """Days since the plan went to the council."""
-        return days_between(plan.submitted_at)
+    def waited(plan: SupportPlan) -> int | None:
+        """Days the plan has waited for the council (None unless it is waiting)."""
+        return days_waiting(plan)
 
     @property
     def years(self) -> list[tuple[date, list[SupportPlan]]]:
@@ -151,32 +157,55 @@ def holder_plans(session: DbSession, user: Any, holder_id: int) -> HolderPlans:
         .where(SupportPlan.holder_id == holder_id)
         .order_by(SupportPlan.year_start.desc(), SupportPlan.revision.desc())
     ).all()
-    return HolderPlans(access, list(plans), default_year_start(session, holder_id))
+    return HolderPlans(
+        access, list(plans), default_year_start(session, holder_id), plan_years(session, holder_id)
+    )
 
 
 # --- starting a plan, what matters --------------------------------------------------------------
 
 
+def plan_years(session: DbSession, holder_id: int, on: date | None = None) -> list[date]:
+    """The years a plan may be started for: the current plan year and the next one (a year
+    that has ended is not planned for any more)."""
+    on = on or today()
+    current = default_year_start(session, holder_id, on)
+    budget = current_budget(session, holder_id, on)
+    ends = budget.year_end if budget is not None else plan_year_end(current)
+    return [current, _normalised_year(session, holder_id, ends + timedelta(days=1))]
+
+
 def start_plan(
     session: DbSession, actor: Any, holder_id: int, *, year_start: date | None = None
 ) -> SupportPlan:
-    """A new draft for the year (default: the current budget's year, else April to March).
+    """A new draft for the year (default: the current budget's year, else April to March); only
+    the current plan year and the next one may be started (``plan_years``).
 
     At most one open draft per holder and year: if there is one already, it is returned rather
     than a second started (pressing the button twice, or two people at once, lands on the same
-    draft). A year whose plan is already with the council, or decided, is a Conflict: that plan is
-    withdrawn or revised instead.
+    draft). A year whose plan is already with the council, or decided, is a Conflict
+    (``PlanExists``, naming that plan): that plan is withdrawn or revised instead.
+
+    The draft names the council on the holder's record, the one it will go to (set again when
+    it is submitted, in case the holder has moved).
     """
     planner_access(session, actor, holder_id)
+    years = plan_years(session, holder_id)
     if year_start is None:
-        year_start = default_year_start(session, holder_id)
-    elif not today().year - 5 <= year_start.year <= today().year + 2:
-        raise ValidationFailed({"year_start": "Choose a plan year close to this one"})
-    year_start = _normalised_year(session, holder_id, year_start)
+        year_start = years[0]
+    else:
+        year_start = _normalised_year(session, holder_id, year_start)
+        if year_start < years[0]:
+            raise ValidationFailed(
+                {"year_start": "That plan year has ended: choose this plan year or the next one"}
+            )
+        if year_start not in years:
+            raise ValidationFailed({"year_start": "Choose this plan year or the next one"})
     existing = _plans_for_year(session, holder_id, year_start)
     if existing:
         return _open_draft_or_conflict(existing[0], year_start)
     budget = current_budget(session, holder_id, year_start)
+    holder_record = session.get(HolderRecord, holder_id)
     plan = SupportPlan(
         holder_id=holder_id,
         year_start=year_start,
@@ -184,6 +213,7 @@ def start_plan(
         status="draft",
         created_by_id=actor.id,
         budget_id=budget.id if budget else None,
+        council_id=holder_record.council_id if holder_record else None,
     )
     session.add(plan)
     try:
@@ -210,9 +240,10 @@ def _open_draft_or_conflict(latest: SupportPlan, year_start: date) -> SupportPla
         if latest.status == "submitted"
         else "wait for the council's decision"
     )
-    raise Conflict(
+    raise PlanExists(
         f"There is already a plan for {year_label(year_start)} (revision {latest.revision}, "
-        f"{STATE_WORDS[latest.status]}): {advice}."
+        f"{STATE_WORDS[latest.status]}): {advice}.",
+        latest.id,
     )
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from marketplace.audit.services import record_read
-from marketplace.errors import ValidationFailed
+from marketplace.errors import InvalidTransition, ValidationFailed
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, add_errors
 from marketplace.permissions import Permission, require, require_any
@@ -68,14 +68,20 @@ class PageProblems:
 # --- a holder's plans -----------------------------------------------------------------------------
 
 
+def _show_holder_plans(holder_id: int, form: StartPlanForm | None = None) -> Any:
+    listing = services.holder_plans(db.session, _user(), holder_id)
+    record_read(db.session, _user(), "plans", None, holder_id)
+    start_form = form or StartPlanForm(formdata=None)
+    start_form.set_years(listing.start_years, listing.default_year)
+    return render_template(
+        "plans/holder_plans.html", listing=listing, start_form=start_form, form=form
+    ), (400 if form is not None else 200)
+
+
 @bp.get("/holders/<int:holder_id>/plans")
 @require_any(*_CARE_ROLES)
 def holder_plans(holder_id: int) -> Any:
-    listing = services.holder_plans(db.session, _user(), holder_id)
-    record_read(db.session, _user(), "plans", None, holder_id)
-    start_form = StartPlanForm(formdata=None)
-    start_form.set_years(listing.default_year)
-    return render_template("plans/holder_plans.html", listing=listing, start_form=start_form)
+    return _show_holder_plans(holder_id)
 
 
 @bp.post("/holders/<int:holder_id>/plans")
@@ -84,7 +90,15 @@ def start_plan(holder_id: int) -> Any:
     form = StartPlanForm()
     if not form.validate_on_submit():
         abort(400)
-    plan = services.start_plan(db.session, _user(), holder_id, year_start=form.year_start())
+    try:
+        plan = services.start_plan(db.session, _user(), holder_id, year_start=form.year_start())
+    except services.PlanExists as exists:
+        # Not a dead end: go to the plan that is there, saying why and what to do instead.
+        flash(exists.message, "info")
+        return redirect(url_for("plans.plan", plan_id=exists.plan_id))
+    except ValidationFailed as error:  # a year that has ended, or too far ahead
+        form.year.errors = [*form.year.errors, *error.errors.values()]
+        return _show_holder_plans(holder_id, form)
     return redirect(url_for("plans.plan", plan_id=plan.id))
 
 
@@ -197,10 +211,22 @@ def _part_page(page: PlanPage, form: Any, heading: str, fields: str) -> str:
     )
 
 
+def _locked(plan_id: int) -> Any:
+    """None when the actor may change the plan (404 when they may not see it); else a redirect
+    to the plan, saying why it is locked and how to change it."""
+    try:
+        services.editable_plan(db.session, _user(), plan_id)
+    except InvalidTransition as locked:
+        flash(f"{locked.message}.", "info")
+        return redirect(url_for("plans.plan", plan_id=plan_id))
+    return None
+
+
 @bp.route("/plans/<int:plan_id>/outcomes/<int:outcome_id>", methods=["GET", "POST"])
 @require_any(*_CARE_ROLES)
 def edit_outcome(plan_id: int, outcome_id: int) -> Any:
-    services.editable_plan(db.session, _user(), plan_id)  # 404, or 409 when locked
+    if (locked := _locked(plan_id)) is not None:
+        return locked
     page = plan_page(db.session, _user(), plan_id)
     outcome = next((o for o in page.plan.outcomes if o.id == outcome_id), None)
     if outcome is None:
@@ -253,7 +279,8 @@ def add_line(plan_id: int) -> Any:
 @bp.route("/plans/<int:plan_id>/lines/<int:line_id>", methods=["GET", "POST"])
 @require_any(*_CARE_ROLES)
 def edit_line(plan_id: int, line_id: int) -> Any:
-    services.editable_plan(db.session, _user(), plan_id)  # 404, or 409 when locked
+    if (locked := _locked(plan_id)) is not None:
+        return locked
     page = plan_page(db.session, _user(), plan_id)
     line = next((item for item in page.plan.lines if item.id == line_id), None)
     if line is None:
@@ -332,6 +359,11 @@ def approve(plan_id: int) -> Any:
                 review_months=form.review_months.data or 0,
             )
         except ValidationFailed as error:
+            if not set(error.errors) <= {"review_months", "reason"}:
+                # The plan no longer fits its budget: each problem links to its part of the page.
+                return _show_plan(
+                    plan_id, 400, approve_form=form, failed=PageProblems(error.errors)
+                )
             add_errors(form, error)
         else:
             return _back(plan_id, "Plan approved. The person has been told.")

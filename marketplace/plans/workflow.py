@@ -26,16 +26,17 @@ from marketplace.errors import Conflict, ValidationFailed
 from marketplace.extensions import DbSession, affected_rows
 from marketplace.holders.models import BrokerLink, HolderRecord, Representation
 from marketplace.mail.services import queue_mail
+from marketplace.plans.checks import approval_problems, submit_problems
 from marketplace.plans.common import (
     STATE_WORDS,
     commit,
-    outcome_title,
     plan_for_decision,
     plan_for_planner,
     record_event,
     transition_error,
     year_label,
 )
+from marketplace.plans.costing import plan_costs
 from marketplace.plans.models import PlanLine, PlanOutcome, SupportPlan
 from marketplace.plans.vocab import REVIEW_MONTHS_DEFAULT
 from marketplace.urls import absolute_url
@@ -111,33 +112,18 @@ def _reason(reason: str, *, required: bool) -> str:
 # --- the holder's side ------------------------------------------------------------------------------
 
 
-def submit_problems(session: DbSession, plan: SupportPlan) -> tuple[dict[str, str], int | None]:
-    """What stops the plan going to the council (keys: "outcomes", "outcome-<id>", "council")."""
-    errors: dict[str, str] = {}
-    if not plan.outcomes:
-        errors["outcomes"] = "Add at least one outcome before you submit the plan"
-    for outcome in plan.outcomes:
-        if not outcome.how_met.strip():
-            errors[f"outcome-{outcome.id}"] = f"Say how “{outcome_title(outcome)}” will be met"
-    holder_record = session.get(HolderRecord, plan.holder_id)
-    council_id = holder_record.council_id if holder_record else None
-    if council_id is None:
-        errors["council"] = (
-            "We do not know which council supports this person yet: ask the council to add "
-            "them to its records, then submit the plan"
-        )
-    return errors, council_id
-
-
 def submit_plan(session: DbSession, actor: Any, plan_id: int) -> SupportPlan:
     """Send a draft to the holder's council. It needs at least one outcome, each saying how it
-    will be met, and a council on the holder's record. Links the budget of the plan year."""
+    will be met, a council on the holder's record, a stream for every paid line, every line
+    inside the plan year, and no stream asked for more than it has left (``plans.checks``).
+    Links the budget of the plan year (the one the plan was costed against)."""
     plan = plan_for_planner(session, actor, plan_id)
     ensure_allowed(plan.status, "submitted")
-    errors, council_id = submit_problems(session, plan)
+    costs = plan_costs(plan)
+    errors, council_id = submit_problems(session, plan, costs)
     if errors:
         raise ValidationFailed(errors)
-    budget = current_budget(session, plan.holder_id, plan.year_start)
+    budget = costs.budget
     move(
         session,
         plan,
@@ -190,6 +176,9 @@ def start_revision(session: DbSession, actor: Any, plan_id: int) -> SupportPlan:
         )
     budget = current_budget(session, plan.holder_id, plan.year_start)
     revision = _copy(plan, actor.id, budget.id if budget else plan.budget_id)
+    # The council it will go to: the holder's now (set again when it is submitted).
+    holder_record = session.get(HolderRecord, plan.holder_id)
+    revision.council_id = holder_record.council_id if holder_record else None
     session.add(revision)
     try:
         session.flush()
@@ -257,7 +246,10 @@ def approve_plan(
     review_months: int = REVIEW_MONTHS_DEFAULT,
 ) -> SupportPlan:
     """Approve (from submitted or referred); the plan is reviewed ``review_months`` from today.
-    An earlier approved revision of the same year becomes superseded."""
+    An earlier approved revision of the same year becomes superseded.
+
+    The streams are checked again first: the budget may have been lowered since the plan was
+    submitted, and a plan that asks a stream for more than it has left is not approved."""
     plan = plan_for_decision(session, officer, plan_id)
     ensure_allowed(plan.status, "approved")
     low, high = REVIEW_MONTHS_RANGE
@@ -270,6 +262,9 @@ def approve_plan(
             {"review_months": f"Choose a review between {low} and {high} months from now"}
         )
     reason = _reason(reason, required=False)
+    problems = approval_problems(plan, plan_costs(plan))
+    if problems:
+        raise ValidationFailed(problems)
     earlier = session.scalars(
         select(SupportPlan).where(
             SupportPlan.holder_id == plan.holder_id,

@@ -226,6 +226,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_budget_streams_budget_id'), ['budget_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_budget_streams_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('budget_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('budget_id', sa.Integer(), nullable=False),
+    sa.Column('changed_by_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('old_total_pence', sa.Integer(), nullable=True),
+    sa.Column('new_total_pence', sa.Integer(), nullable=False),
+    sa.Column('old_contribution_pence', sa.Integer(), nullable=True),
+    sa.Column('new_contribution_pence', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['budget_id'], ['budgets.id'], name=op.f('fk_budget_changes_budget_id_budgets'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['changed_by_id'], ['users.id'], name=op.f('fk_budget_changes_changed_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_budget_changes'))
+    )
+    with op.batch_alter_table('budget_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_budget_changes_budget_id'), ['budget_id'], unique=False)
+
     op.create_table('ras_options',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -385,6 +403,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_ras_options_question_id'))
 
     op.drop_table('ras_options')
+    with op.batch_alter_table('budget_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_budget_changes_budget_id'))
+
+    op.drop_table('budget_changes')
     with op.batch_alter_table('budget_streams', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_budget_streams_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_budget_streams_budget_id'))

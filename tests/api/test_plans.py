@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
+from marketplace.holders.models import HolderRecord
 from marketplace.plans.models import PlanEvent, PlanLine, PlanOutcome, SupportPlan
 from tests.api.conftest import audit_rows, count
 from tests.factories import make_budget, make_holder, make_plan
@@ -370,3 +371,23 @@ def test_ids_out_of_range_are_simply_not_found(api_as, people):
         assert api.get(path).status_code == 404, path
     response = api.post("/api/v1/plans/99999999999999999999999/approve", json={})
     assert response.status_code == 404
+
+
+def test_an_officer_lists_plans_sent_to_the_council_but_not_drafts_of_people_who_moved(
+    app, api_as, people
+):
+    with app.app_context():
+        mover = make_holder(people.leeds)
+        sent = make_plan(mover, status="submitted", council=people.leeds)
+        draft = make_plan(
+            mover,
+            status="draft",
+            council=people.leeds,
+            year_start=sent.year_start.replace(year=sent.year_start.year + 1),
+        )
+        record = db.session.get(HolderRecord, mover.id)
+        record.council_id = people.bradford.id  # the holder moved to Bradford
+        db.session.commit()
+    listed = [p["id"] for p in api_as(people.officer).get("/api/v1/plans").get_json()["plans"]]
+    assert sent.id in listed  # Leeds still decides what was sent to it
+    assert draft.id not in listed

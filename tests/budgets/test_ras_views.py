@@ -50,7 +50,10 @@ def test_a_holder_fills_in_the_questionnaire_and_sees_the_working(leeds, sign_in
     assert response.status_code == 302
     result = text(client.get(response.headers["Location"]))
     assert "£3,500.00 a year" in result
-    assert "£67.30 a week (+£0.40 over the year)" in result
+    assert (
+        '£3,500.00 a year<span class="govuk-body">, £67.30 a week plus £0.40 over the year'
+        in result
+    )
     assert "I need someone with me" in result and ">8<" in result
     assert "14 points × £250.00 a point = £3,500.00 a year" in result  # noqa: RUF001
     assert "A council officer sets the actual budget" in result

@@ -174,7 +174,10 @@ def test_someone_who_is_not_a_holder_has_no_budget(officer):
 
 def test_streams_that_do_not_add_up_to_the_total_are_refused(officer, holder):
     errors = _refused(officer, holder, streams=[DP, StreamInput("managed", 600_000)])
-    assert errors == {"streams": "The streams add up to £15,360.00 but the total is £15,600.00"}
+    assert errors == {
+        "streams": "The streams add up to £15,360.00 but the total is £15,600.00: £240.00 short. "
+        "Change a stream or the total."
+    }
 
 
 @pytest.mark.parametrize(
@@ -361,6 +364,7 @@ def _update(officer, budget, **overrides):
         "contribution_pence": 120_000,
         "streams": [DP, MANAGED],
         "reason": "",
+        "change_reason": "Reassessed after a hospital stay",
     }
     values.update(overrides)
     return services.update_budget(db.session, officer, budget.id, **values)
@@ -456,7 +460,8 @@ def test_updates_follow_the_same_rules(officer, holder):
     with pytest.raises(ValidationFailed) as error:
         _update(officer, budget, total_pence=2_000_000)
     assert error.value.errors == {
-        "streams": "The streams add up to £15,600.00 but the total is £20,000.00"
+        "streams": "The streams add up to £15,600.00 but the total is £20,000.00: £4,400.00 "
+        "short. Change a stream or the total."
     }
 
 

@@ -75,7 +75,7 @@ def test_the_holder_and_those_acting_for_them_see_the_budget(world, sign_in_as, 
     assert response.status_code == 200
     page = text(response)
     assert "£15,600.10 a year" in page
-    assert "£300.00 a week (+£0.10 over the year)" in page  # weekly = annual ÷ 52, rounded down
+    assert "£300.00 a week plus £0.10 over the year" in page  # weekly = annual ÷ 52, rounded down
     assert "£520.00 a year" in page  # the holder's contribution
     assert "£15,080.10 a year" in page  # the council's share
     assert "Direct payment" in page and "Council-managed" in page
@@ -230,7 +230,7 @@ BAD_FORMS = [
         "£10,000,000.00 a year or less",
     ),
     ({"dp": "-1"}, "dp", "The direct payment cannot be negative"),
-    ({"other1_name": "ILF", "other1": "ten"}, "other1", "Enter the amount of the other funding"),
+    ({"other1_name": "ILF", "other1": "ten"}, "other1", "Enter the amount of other funding 1"),
     ({"managed": "6,000"}, "total", "The streams add up to £15,360.00 but the total is £15,600.00"),
     ({"contribution": "20000"}, "contribution", "cannot be more than the total budget"),
     ({"dp": "", "managed": ""}, "total", "at least one stream"),
@@ -239,11 +239,15 @@ BAD_FORMS = [
         "isf1_provider",
         "Select the provider that holds the Individual Service Fund",
     ),
-    ({"managed": "", "other1": "6240"}, "other1_name", "Enter the name of the other funding"),
+    (
+        {"managed": "", "other1": "6240"},
+        "other1_name",
+        "Other funding 1: enter the name of the other funding",
+    ),
     (
         {"other2_name": "Supporting People"},
         "other2",
-        "Enter the amount, or leave the whole row empty",
+        "Other funding 2: enter the amount, or leave the whole row empty",
     ),
     ({"year_start": ["31", "2", "2026"]}, "year_start", "must be a real date"),
     ({"year_start": ["", "", ""]}, "year_start", "Enter the date the plan year starts"),
@@ -328,6 +332,7 @@ def test_the_edit_form_shows_the_budget_and_saves_changes(world, sign_in_as, cli
             "contribution": "520",
             "dp": "9760",
             "managed": "6240",
+            "change_reason": "Reassessed after a hospital stay",
         },
     )
     assert response.status_code == 302

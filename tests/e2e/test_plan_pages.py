@@ -8,9 +8,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from marketplace.budgets.models import BudgetStream
 from marketplace.extensions import db
 from marketplace.plans import services
 from marketplace.plans.lines import LineInput
+from marketplace.plans.models import SupportPlan
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_listings_pages import browser_sign_in
 from tests.factories import make_holder, make_plan
@@ -89,7 +91,7 @@ def test_a_holder_plans_and_an_officer_approves_by_the_labels(app, page, browser
 
     page.get_by_role("button", name="Submit plan to the council").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("sent to the council")
-    expect(page.locator("#council")).to_contain_text("waiting 0 days")
+    expect(page.locator("#council")).to_contain_text("sent today")
     _check(page)
     page.goto(f"/plans/{earlier.id}")
     _check(page)
@@ -144,4 +146,52 @@ def test_a_refused_line_shows_its_errors_accessibly(app, page):
     page.get_by_label("How many").fill("lots")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a number")
+    _check(page)
+
+
+def test_a_plan_over_its_budget_is_refused_accessibly_at_submission_and_approval(app, page):
+    with app.app_context():
+        people = cast(streams=(("dp", 52_000),))
+        [dp] = people.budget.streams
+        plan = make_plan(people.holder)
+        for line in (
+            LineInput(description="Gym", unit_price_pence=1_100, stream_id=dp.id),  # £572 a year
+            LineInput(description="Swimming", unit_price_pence=500),
+        ):
+            services.add_line(db.session, people.holder, plan.id, line)
+        swimming = plan.lines[1].id
+        holder_email, officer_email = people.holder.email, people.officer.email
+        holder_id, plan_id, stream_id = people.holder.id, plan.id, dp.id
+    browser_sign_in(page, holder_email)
+    page.goto(f"/plans/{plan_id}")
+    page.get_by_role("button", name="Submit plan to the council").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The lines paid by the direct payment cost £572.00 a year")
+    expect(summary).to_contain_text("Choose which budget stream pays for “Swimming”")
+    expect(page.locator("#costs + table")).to_contain_text("1 stream over")
+    _check(page)
+    page.goto(f"/holders/{holder_id}/plans")
+    page.get_by_role("button", name="Start a support plan").click()
+    expect(page).to_have_url(re.compile(f"/plans/{plan_id}$"))  # the year's draft
+    page.context.clear_cookies()
+
+    with app.app_context():  # the holder makes it fit and sends it; then the budget is lowered
+        services.remove_line(db.session, people.holder, plan_id, swimming)
+        services.update_line(
+            db.session,
+            people.holder,
+            plan_id,
+            db.session.get(SupportPlan, plan_id).lines[0].id,
+            LineInput(description="Gym", unit_price_pence=1_000, stream_id=stream_id),
+        )
+        services.submit_plan(db.session, people.holder, plan_id)
+        stream = db.session.get(BudgetStream, stream_id)
+        stream.total_pence = stream.budget.total_pence = 10_000
+        db.session.commit()
+    browser_sign_in(page, officer_email)
+    page.goto(f"/plans/{plan_id}")
+    expect(page.locator("#decide ~ .govuk-warning-text")).to_contain_text("cannot be approved")
+    _check(page)
+    page.get_by_role("button", name="Approve plan").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Reject the plan")
     _check(page)

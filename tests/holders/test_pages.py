@@ -42,7 +42,8 @@ def test_the_dashboard_shows_the_budget_by_stream_the_plan_and_who_acts(app, ses
     page = text(client_for(app, world.holder).get(f"/holders/{world.holder.id}"))
     assert "Your budget" in page and "Direct payment" in page and "Access to Work" in page
     assert "£9,360.00" in page and "£16,120.00" in page  # a stream, and the total of all
-    assert "Waiting for the council" in page and "less than a day" in page
+    assert "Waiting for the council" in page and "sent today" in page
+    assert "less than a day" not in page and "waiting 0 days" not in page
     assert "Being part of my community" in page
     assert "Rita Rep" in page and "Bea Broker" in page and "invited, not answered yet" in page
     assert "What you can do next" in page

@@ -39,7 +39,7 @@ def test_the_current_plan_is_the_newest_revision_not_superseded(session, world):
     assert summary.current_plans(session, [world.holder.id])[world.holder.id].id == draft.id
 
 
-def test_a_waiting_plan_counts_days_from_its_last_move_to_that_status(session, world):
+def test_a_referred_plan_counts_its_wait_from_when_it_was_submitted(session, world):
     plan = make_plan(world.holder, status="referred", council=world.leeds)
     plan.submitted_at = utcnow() - timedelta(days=20)
     session.add(
@@ -51,9 +51,19 @@ def test_a_waiting_plan_counts_days_from_its_last_move_to_that_status(session, w
         )
     )
     session.commit()
-    assert summary.days_between(summary.waiting_since(session, plan)) == 6
-    draft = make_plan(world.holder, status="draft", revision=2)
-    assert summary.waiting_since(session, draft) is None
+    access = care_access(session, world.officer, world.holder.id)
+    page = summary.dashboard(session, access)
+    assert page.days_waiting == 20
+    [decide] = [t for t in page.tasks if t.endpoint == "plans.plan"]
+    assert decide.hint == "It has been waiting 20 days."
+    [row] = summary.people_rows(session, [(world.holder, None)])
+    assert row.days_waiting == 20
+
+
+def test_a_draft_is_not_waiting(session, world):
+    make_plan(world.holder, status="draft")
+    access = care_access(session, world.holder, world.holder.id)
+    assert summary.dashboard(session, access).days_waiting is None
 
 
 def test_the_holders_next_steps_follow_the_seven_steps(session, world):
@@ -83,6 +93,7 @@ def test_a_plan_waiting_for_the_council_is_a_waiting_step(session, world):
     page = summary.dashboard(session, access)
     [plan_task] = [t for t in page.tasks if t.endpoint == "plans.plan"]
     assert plan_task.state == "waiting" and page.days_waiting == 0
+    assert plan_task.hint == "You do not need to do anything. It was sent today."
 
 
 def test_an_officer_is_asked_to_record_a_budget_and_decide_the_plan(session, world):

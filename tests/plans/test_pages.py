@@ -259,13 +259,52 @@ def test_an_outcome_and_a_line_are_changed_on_their_own_pages(app, session, peop
     assert count(session, PlanLine) == 0 and count(session, PlanOutcome) == 0
 
 
+@pytest.mark.parametrize(
+    ("status", "how"),
+    [
+        ("submitted", "withdraw it to change it"),
+        ("approved", "start a new revision to change it"),
+        ("referred", "cannot be changed until it is decided"),
+    ],
+)
+def test_the_change_pages_of_a_locked_plan_go_back_to_the_plan_saying_how_to_change_it(
+    app, session, people, status, how
+):
+    plan = make_plan(people.holder, status=status, council=people.council)
+    holder = client_for(app, people.holder)
+    line = PlanLine(
+        plan_id=plan.id, kind="unpaid", description="Sister visits", start_on=plan.year_start
+    )
+    session.add(line)
+    session.commit()
+    for path in (
+        f"/plans/{plan.id}/outcomes/{plan.outcomes[0].id}",
+        f"/plans/{plan.id}/lines/{line.id}",
+        f"/plans/{plan.id}/outcomes/999999",
+    ):
+        locked = holder.get(path)
+        assert locked.status_code == 302, path
+        assert locked.headers["Location"].endswith(f"/plans/{plan.id}")
+        page = text(holder.get(locked.headers["Location"]))
+        assert "govuk-notification-banner" in page and how in page
+        assert "Go to the start page" not in page
+    # Posting a change there saves nothing.
+    posted = holder.post(
+        f"/plans/{plan.id}/lines/{line.id}",
+        data={
+            "line-kind": "unpaid",
+            "line-description": "Changed",
+            "line-quantity_hundredths": "1",
+        },
+    )
+    assert posted.status_code == 302
+    session.expire_all()
+    assert session.get(PlanLine, line.id).description == "Sister visits"
+
+
 def test_the_edit_pages_of_a_locked_plan_say_why_it_is_locked(app, session, people):
     plan = make_plan(people.holder, status="submitted", council=people.council)
     holder = client_for(app, people.holder)
-    locked = holder.get(f"/plans/{plan.id}/outcomes/{plan.outcomes[0].id}")
-    assert locked.status_code == 409
-    assert "withdraw it to change it" in text(locked)
-    assert holder.get(f"/plans/{plan.id}/outcomes/999999").status_code == 409
     officer = client_for(app, people.officer)
     assert officer.get(f"/plans/{plan.id}/outcomes/{plan.outcomes[0].id}").status_code == 404
     assert "Change<span" not in text(holder.get(f"/plans/{plan.id}"))
@@ -353,3 +392,11 @@ def test_every_form_on_the_plan_pages_carries_a_csrf_token(app, session, people)
     session.expire_all()
     assert session.get(SupportPlan, draft.id).status == "draft"
     assert session.get(SupportPlan, waiting.id).status == "approved"
+
+
+def test_the_add_line_hint_links_to_the_directory_search(app, session, people):
+    plan = make_plan(people.holder)
+    page = text(client_for(app, people.holder).get(f"/plans/{plan.id}"))
+    assert 'href="/search"' in page and "search the directory" in page
+    assert "package builder" in page
+    assert "are added from the directory." not in page

@@ -1,0 +1,130 @@
+"""What stops a plan going to the council, or being approved. Reads only; nothing is written.
+
+Each problem is keyed by the anchor of the part of the plan page that fixes it, so the page's
+error summary (and its list "Before the council can look at it") links straight there:
+"outcomes", "outcome-<id>", "council", "line-<id>-stream", "line-<id>-dates", "stream-<id>".
+The money comes from ``plans.costing.plan_costs``: the same numbers the page's tables show.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from marketplace.clock import plan_year_end
+from marketplace.extensions import DbSession
+from marketplace.holders.models import HolderRecord
+from marketplace.money import format_pence
+from marketplace.plans.common import outcome_title
+from marketplace.plans.costing import PlanCosts, StreamCost, stream_phrase
+from marketplace.plans.models import PlanLine, SupportPlan
+
+PAID_KINDS = frozenset({"offer", "pa", "text"})
+
+
+def _pounds(pence: int) -> str:
+    return format_pence(pence, free_text="")
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def plan_year(plan: SupportPlan, costs: PlanCosts) -> tuple[date, date]:
+    """The first and last day of the plan's year: the budget's year when there is one."""
+    end = costs.budget.year_end if costs.budget is not None else plan_year_end(plan.year_start)
+    return plan.year_start, end
+
+
+def is_paid(line: PlanLine) -> bool:
+    """A line someone pays for: a service, a PA or something bought, with a price."""
+    return line.kind in PAID_KINDS and line.unit_price_pence > 0
+
+
+def _name(line: PlanLine) -> str:
+    return f"“{line.description}”"
+
+
+def unpaid_for(line: PlanLine) -> str:
+    return f"Choose which budget stream pays for {_name(line)}"
+
+
+def date_problem(line: PlanLine, first: date, last: date) -> str | None:
+    """Why the line's dates fall outside the plan year, or None when they are inside it."""
+    parts = []
+    if line.start_on < first:
+        parts.append(f"starts before the plan year begins on {_day(first)}")
+    elif line.start_on > last:
+        parts.append(f"starts after the plan year ends on {_day(last)}")
+    if line.start_on <= last and line.end_on is not None and line.end_on > last:
+        parts.append(f"ends after the plan year ends on {_day(last)}")
+    if not parts:
+        return None
+    return f"{_name(line)} {' and '.join(parts)}"
+
+
+def over_budget(item: StreamCost) -> str:
+    stream = item.stream
+    holds = (
+        f"it holds {_pounds(item.available_pence)}"
+        if not stream.committed_pence and not stream.spent_pence
+        else f"it has {_pounds(item.available_pence)} left after what is committed or spent"
+    )
+    return (
+        f"The lines paid by {stream_phrase(stream)} cost {_pounds(item.cost.annual_pence)} a year "
+        f"but {holds}: {_pounds(item.over_pence)} over"
+    )
+
+
+def money_problems(plan: SupportPlan, costs: PlanCosts) -> dict[str, str]:
+    """Paid lines without a stream, lines outside the plan year, streams asked for too much."""
+    errors: dict[str, str] = {}
+    first, last = plan_year(plan, costs)
+    for line in plan.lines:
+        if is_paid(line) and line.stream_id is None:
+            errors[f"line-{line.id}-stream"] = unpaid_for(line)
+        problem = date_problem(line, first, last)
+        if problem:
+            errors[f"line-{line.id}-dates"] = problem
+    for item in costs.streams_over:
+        errors[f"stream-{item.stream.id}"] = over_budget(item)
+    return errors
+
+
+def submit_problems(
+    session: DbSession, plan: SupportPlan, costs: PlanCosts
+) -> tuple[dict[str, str], int | None]:
+    """What stops the plan going to the council, and the council it goes to (the holder's)."""
+    errors: dict[str, str] = {}
+    if not plan.outcomes:
+        errors["outcomes"] = "Add at least one outcome before you submit the plan"
+    for outcome in plan.outcomes:
+        if not outcome.how_met.strip():
+            errors[f"outcome-{outcome.id}"] = f"Say how “{outcome_title(outcome)}” will be met"
+    errors.update(money_problems(plan, costs))
+    holder_record = session.get(HolderRecord, plan.holder_id)
+    council_id = holder_record.council_id if holder_record else None
+    if council_id is None:
+        errors["council"] = (
+            "We do not know which council supports this person yet: ask the council to add "
+            "them to its records, then submit the plan"
+        )
+    return errors, council_id
+
+
+def approval_problems(plan: SupportPlan, costs: PlanCosts) -> dict[str, str]:
+    """What stops an officer approving the plan now: the budget may have changed since it was
+    submitted (a stream lowered or removed), so the streams are checked again."""
+    advice = (
+        "Reject the plan so that it can be changed, or refer it to a panel"
+        if plan.status == "submitted"
+        else "Reject the plan so that it can be changed"
+    )
+    errors: dict[str, str] = {}
+    for line in plan.lines:
+        if is_paid(line) and line.stream_id is None:
+            errors[f"line-{line.id}-stream"] = (
+                f"No budget stream pays for {_name(line)} any more. {advice}."
+            )
+    for item in costs.streams_over:
+        errors[f"stream-{item.stream.id}"] = f"{over_budget(item)}. {advice}."
+    return errors
