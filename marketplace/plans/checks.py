@@ -90,6 +90,30 @@ def money_problems(plan: SupportPlan, costs: PlanCosts) -> dict[str, str]:
     return errors
 
 
+# Package rules that ``money_problems`` already reports in its own words, under its own anchors.
+_SAID_ALREADY = frozenset({"stream_over", "line_without_stream"})
+
+
+def package_problems(
+    session: DbSession, plan: SupportPlan, costs: PlanCosts, already: dict[str, str]
+) -> dict[str, str]:
+    """The package rules' errors at submission (``packages.rules``: outcomes no line serves,
+    legality, deployments, PA checks, availability and travel), keyed by the anchor of the
+    part of the page that fixes them; several on one anchor are joined (and added to what
+    ``already`` says there)."""
+    # packages builds on plans: imported here, when it is used, so that plans loads first.
+    from marketplace.packages.rules import check_package
+
+    errors: dict[str, str] = {}
+    for finding in check_package(session, plan, for_submit=True, costs=costs).errors:
+        if finding.rule in _SAID_ALREADY:
+            continue
+        anchor = finding.anchor
+        said = errors.get(anchor) or already.get(anchor)
+        errors[anchor] = f"{said}; {finding.message}" if said else finding.message
+    return errors
+
+
 def submit_problems(
     session: DbSession, plan: SupportPlan, costs: PlanCosts
 ) -> tuple[dict[str, str], int | None]:
@@ -101,6 +125,7 @@ def submit_problems(
         if not outcome.how_met.strip():
             errors[f"outcome-{outcome.id}"] = f"Say how “{outcome_title(outcome)}” will be met"
     errors.update(money_problems(plan, costs))
+    errors.update(package_problems(session, plan, costs, errors))
     holder_record = session.get(HolderRecord, plan.holder_id)
     council_id = holder_record.council_id if holder_record else None
     if council_id is None:

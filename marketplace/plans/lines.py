@@ -22,6 +22,7 @@ from marketplace.money import (
     format_pence,
     format_quantity,
 )
+from marketplace.packages.rules import isf_bought_in, line_refusals
 from marketplace.plans import vocab
 from marketplace.plans.common import commit, editable_plan
 from marketplace.plans.models import PlanLine, SupportPlan
@@ -148,10 +149,9 @@ def _checked(session: DbSession, plan: SupportPlan, data: LineInput) -> dict[str
         offer.price_pence if offer is not None else pa.hourly_rate_pence if pa is not None else None
     )
     price = _check_price(data, default_price, errors)
-    if data.stream_id is not None and data.kind != "unpaid":
-        allowed = {s.id for s in stream_choices(session, plan)}
-        if data.stream_id not in allowed:
-            errors["stream_id"] = NOT_THEIR_STREAM
+    streams = {s.id: s for s in stream_choices(session, plan)} if data.kind != "unpaid" else {}
+    if data.stream_id is not None and data.kind != "unpaid" and data.stream_id not in streams:
+        errors["stream_id"] = NOT_THEIR_STREAM
     outcomes = {o.id: o for o in plan.outcomes}
     if any(i not in outcomes for i in data.outcome_ids):
         errors["outcome_ids"] = "Choose outcomes from this plan"
@@ -164,6 +164,7 @@ def _checked(session: DbSession, plan: SupportPlan, data: LineInput) -> dict[str
         errors["time_bands"] = "Choose times of day from the list"
     if errors:
         raise ValidationFailed(errors)
+    stream = streams.get(data.stream_id) if data.stream_id is not None else None
     return {
         "kind": data.kind,
         "offer_id": offer.id if offer else None,
@@ -175,6 +176,7 @@ def _checked(session: DbSession, plan: SupportPlan, data: LineInput) -> dict[str
         "unit": data.unit,
         "unit_price_pence": price,
         "stream_id": data.stream_id if data.kind != "unpaid" else None,
+        "isf_bought_in": data.kind != "unpaid" and isf_bought_in(stream, offer, pa, provider_name),
         "start_on": start_on,
         "end_on": data.end_on,
         "days": [d for d in _DAYS if d in data.days],
@@ -190,6 +192,19 @@ def _line_of(plan: SupportPlan, line_id: int) -> PlanLine:
     return line
 
 
+def _refuse_what_breaks_a_rule(
+    session: DbSession, plan: SupportPlan, data: LineInput, line_id: int | None = None
+) -> None:
+    """The package rules a line must keep (legality, the offer's deployments, a PA's checks,
+    availability and travel): each broken one refuses the line, named, under its form field."""
+    errors: dict[str, str] = {}
+    for finding in line_refusals(session, plan, data, line_id=line_id):
+        field_name = finding.field or "kind"
+        errors[field_name] = "; ".join(filter(None, (errors.get(field_name), finding.message)))
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _apply(line: PlanLine, values: dict[str, Any]) -> None:
     for name, value in values.items():
         setattr(line, name, value)
@@ -199,6 +214,7 @@ def add_line(session: DbSession, actor: Any, plan_id: int, data: LineInput) -> P
     """Add a line to a draft plan; refused whole (nothing saved) if any rule is broken."""
     plan = editable_plan(session, actor, plan_id)
     values = _checked(session, plan, data)
+    _refuse_what_breaks_a_rule(session, plan, data)
     line = PlanLine(position=max((item.position for item in plan.lines), default=-1) + 1)
     _apply(line, values)
     plan.lines.append(line)
@@ -214,6 +230,7 @@ def update_line(
     plan = editable_plan(session, actor, plan_id)
     line = _line_of(plan, line_id)
     values = _checked(session, plan, data)
+    _refuse_what_breaks_a_rule(session, plan, data, line.id)
     if line.kind != values["kind"] or line.unit_price_pence != values["unit_price_pence"]:
         line.price_agreed = False  # a quote's price no longer applies to a changed line
     _apply(line, values)

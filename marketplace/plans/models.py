@@ -150,6 +150,9 @@ class PlanLine(db.Model):  # type: ignore[name-defined]
     unit_price_pence: Mapped[int] = mapped_column(default=0)
     # True once a quote's agreed price replaced the listed one (quotes issue).
     price_agreed: Mapped[bool] = mapped_column(default=False)
+    # An ISF holder buys this from another provider (False: the ISF holder delivers it, or the
+    # line is not paid from an ISF). Set by plans.lines from packages.rules.isf_bought_in.
+    isf_bought_in: Mapped[bool] = mapped_column(default=False)
     stream_id: Mapped[int | None] = mapped_column(
         ForeignKey("budget_streams.id", ondelete="SET NULL"), index=True
     )

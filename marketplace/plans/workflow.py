@@ -224,6 +224,7 @@ def _copy(plan: SupportPlan, actor_id: int, budget_id: int | None) -> SupportPla
                 time_bands=list(line.time_bands),
                 unit_price_pence=line.unit_price_pence,
                 price_agreed=line.price_agreed,
+                isf_bought_in=line.isf_bought_in,
                 stream_id=line.stream_id,
                 start_on=line.start_on,
                 end_on=line.end_on,

@@ -13,6 +13,7 @@ from marketplace.holders.models import HolderRecord
 from marketplace.plans.models import PlanEvent, PlanLine, PlanOutcome, SupportPlan
 from tests.api.conftest import audit_rows, count
 from tests.factories import make_budget, make_holder, make_plan
+from tests.plans.helpers import serve_outcomes
 
 YEAR = date(date.today().year, 4, 1)
 
@@ -158,6 +159,8 @@ def test_a_holder_drafts_and_submits_and_the_officer_approves(app, api_as, peopl
     )
     assert response.status_code == 200
     assert response.get_json()["code"] == "community"
+    with app.app_context():  # a line serves the outcome (issue 6: until the lines API exists)
+        serve_outcomes(plan_id)
 
     response = holder.post(f"/api/v1/plans/{plan_id}/submit")
     assert response.status_code == 200, response.get_json()

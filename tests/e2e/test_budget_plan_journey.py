@@ -79,6 +79,14 @@ def test_officer_sets_a_budget_holder_plans_and_submits_officer_approves(app, pa
         page.get_by_label("How it will be met").fill(how)
         page.get_by_role("button", name="Add outcome").click()
         expect(page.locator(".govuk-notification-banner")).to_be_visible()
+    # Each outcome is served by a line (issue 6): her daughter's Sunday lifts serve both.
+    page.get_by_label("Unpaid support (family, friends, volunteers)").check()
+    page.get_by_label("What is it?").fill("My daughter drives me to the lunch club and home")
+    page.get_by_label("How many").fill("1")
+    for outcome in ("Relationships with family and friends", "Being part of my community"):
+        page.get_by_label(outcome, exact=True).check()
+    page.get_by_role("button", name="Add line").click()
+    expect(page.locator(".govuk-notification-banner")).to_be_visible()
     _visit(page)
     page.get_by_role("button", name="Submit plan to the council").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("sent to the council")

@@ -155,7 +155,12 @@ def test_a_plan_over_its_budget_is_refused_accessibly_at_submission_and_approval
         [dp] = people.budget.streams
         plan = make_plan(people.holder)
         for line in (
-            LineInput(description="Gym", unit_price_pence=1_100, stream_id=dp.id),  # £572 a year
+            LineInput(
+                description="Gym",
+                unit_price_pence=1_100,  # £572 a year
+                stream_id=dp.id,
+                outcome_ids=[plan.outcomes[0].id],
+            ),
             LineInput(description="Swimming", unit_price_pence=500),
         ):
             services.add_line(db.session, people.holder, plan.id, line)
@@ -182,7 +187,12 @@ def test_a_plan_over_its_budget_is_refused_accessibly_at_submission_and_approval
             people.holder,
             plan_id,
             db.session.get(SupportPlan, plan_id).lines[0].id,
-            LineInput(description="Gym", unit_price_pence=1_000, stream_id=stream_id),
+            LineInput(
+                description="Gym",
+                unit_price_pence=1_000,
+                stream_id=stream_id,
+                outcome_ids=[o.id for o in db.session.get(SupportPlan, plan_id).outcomes],
+            ),
         )
         services.submit_plan(db.session, people.holder, plan_id)
         stream = db.session.get(BudgetStream, stream_id)

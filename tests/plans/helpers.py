@@ -60,3 +60,21 @@ def events(session: Any, plan_id: int) -> list[PlanEvent]:
 
 
 MODELS = (SupportPlan, PlanOutcome, PlanLine, PlanEvent)
+
+
+def serve_outcomes(plan_id: int) -> None:
+    """Give the plan an unpaid line serving every outcome it has: since the package rules
+    (issue 6), a plan goes to the council only when a line serves each of its outcomes."""
+    from marketplace.extensions import db
+
+    plan = db.session.get(SupportPlan, plan_id)
+    plan.lines.append(
+        PlanLine(
+            kind="unpaid",
+            description="Family support",
+            start_on=plan.year_start,
+            position=len(plan.lines),
+            outcomes=list(plan.outcomes),
+        )
+    )
+    db.session.commit()

@@ -40,6 +40,8 @@ def _line(**fields):
 def _draft(session, people, *lines):
     plan = make_plan(people.holder)
     for line in lines:
+        # Each line serves the plan's outcome: a plan whose outcomes no line serves is refused.
+        line.outcome_ids = line.outcome_ids or [o.id for o in plan.outcomes]
         services.add_line(session, people.holder, plan.id, line)
     session.expire_all()
     return session.get(SupportPlan, plan.id)

@@ -13,7 +13,7 @@ from marketplace.audit.models import AuditEvent
 from marketplace.mail.models import OutboxMessage
 from marketplace.plans.models import PlanLine, PlanOutcome, SupportPlan
 from tests.factories import link_broker, link_representative, make_plan
-from tests.plans.helpers import cast, client_for, count, text
+from tests.plans.helpers import cast, client_for, count, serve_outcomes, text
 
 
 def _error_summary(response) -> str:
@@ -349,6 +349,7 @@ def test_a_decision_is_mailed_to_the_holder_and_their_people_only(
 
 def test_submitting_and_withdrawing_send_no_mail(app, session, people):
     plan = make_plan(people.holder)
+    serve_outcomes(plan.id)
     holder = client_for(app, people.holder)
     assert holder.post(f"/plans/{plan.id}/submit").status_code == 302
     assert holder.post(f"/plans/{plan.id}/withdraw").status_code == 302

@@ -10,7 +10,7 @@ from marketplace.plans import services
 from marketplace.plans.lines import LineInput
 from marketplace.plans.models import SupportPlan
 from tests.factories import make_plan
-from tests.plans.helpers import cast, client_for, count, events
+from tests.plans.helpers import cast, client_for, count, events, serve_outcomes
 
 
 def _approved_with_lines(session, people):
@@ -123,6 +123,7 @@ def test_no_revision_while_a_newer_one_is_with_the_council(app, session):
     people = cast()
     plan = make_plan(people.holder, status="approved", council=people.council)
     revision = services.start_revision(session, people.holder, plan.id)
+    serve_outcomes(revision.id)
     services.submit_plan(session, people.holder, revision.id)
     with pytest.raises(Conflict) as refused:
         services.start_revision(session, people.holder, plan.id)

@@ -19,7 +19,7 @@ from tests.factories import (
     make_plan,
     make_user,
 )
-from tests.plans.helpers import cast, client_for, submitted
+from tests.plans.helpers import cast, client_for, serve_outcomes, submitted
 
 VIEWERS = {"holder", "representative", "broker", "officer"}
 PLANNERS = {"holder", "representative", "broker"}
@@ -79,6 +79,7 @@ def test_who_can_see_a_plan(app, session, world, who):
 def test_who_can_write_and_submit_a_plan(app, session, world, who):
     people, users = world
     plan = make_plan(people.holder)
+    serve_outcomes(plan.id)
     if who in PLANNERS:
         services.update_plan(session, users[who], plan.id, what_matters=f"Written by {who}")
         services.submit_plan(session, users[who], plan.id)
@@ -133,6 +134,7 @@ def test_pages_answer_404_to_anyone_without_access(app, session, world, who):
 def test_only_the_holders_people_change_a_draft_through_the_pages(app, session, world, who):
     people, users = world
     plan = make_plan(people.holder)
+    serve_outcomes(plan.id)
     client = client_for(app, users[who])
     response = client.post(f"/plans/{plan.id}/what-matters", data={"matters-what_matters": "Mine"})
     assert response.status_code == (302 if who in PLANNERS else 404)

@@ -17,7 +17,7 @@ from marketplace.plans.common import year_label
 from marketplace.plans.models import SupportPlan
 from tests.api.conftest import ApiClient
 from tests.factories import make_holder, make_plan
-from tests.plans.helpers import cast, client_for, count, text
+from tests.plans.helpers import cast, client_for, count, serve_outcomes, text
 
 
 def _next(year_start):
@@ -147,6 +147,7 @@ def test_the_council_is_set_again_at_submission_if_the_holder_has_moved(app, ses
     people = cast()
     plan = services.start_plan(session, people.holder, people.holder.id)
     services.add_outcome(session, people.holder, plan.id, code="community", how_met="Club")
+    serve_outcomes(plan.id)
     session.get(HolderRecord, people.holder.id).council_id = people.other_council.id
     session.commit()
     # The old council's officer does not see the draft it was never sent.

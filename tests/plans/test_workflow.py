@@ -17,7 +17,15 @@ from marketplace.plans.common import STATE_WORDS
 from marketplace.plans.models import PlanEvent, SupportPlan
 from marketplace.plans.workflow import ALLOWED, move
 from tests.factories import make_holder, make_plan
-from tests.plans.helpers import cast, client_for, count, events, submitted, text
+from tests.plans.helpers import (
+    cast,
+    client_for,
+    count,
+    events,
+    serve_outcomes,
+    submitted,
+    text,
+)
 
 STATUSES = ("draft", "submitted", "referred", "approved", "rejected", "superseded")
 
@@ -48,6 +56,7 @@ def test_the_allowed_map_is_the_documented_workflow():
 def test_submitting_a_draft_sends_it_to_the_holders_council_with_the_years_budget(app, session):
     people = cast()
     plan = make_plan(people.holder)
+    serve_outcomes(plan.id)
     services.submit_plan(session, people.holder, plan.id)
     plan = _reload(session, plan)
     assert plan.status == "submitted"
@@ -229,6 +238,7 @@ def test_every_outcome_must_say_how_it_will_be_met(app, session):
     plan = make_plan(people.holder, outcomes=())
     services.add_outcome(session, people.holder, plan.id, code="independence", how_met="A PA")
     gap = services.add_outcome(session, people.holder, plan.id, code="learning")
+    serve_outcomes(plan.id)
     with pytest.raises(ValidationFailed) as refused:
         services.submit_plan(session, people.holder, plan.id)
     assert refused.value.errors == {
@@ -250,6 +260,7 @@ def test_a_holder_the_council_does_not_know_cannot_submit(app, session):
 def test_without_a_budget_for_the_year_the_plan_is_submitted_unlinked(app, session):
     people = cast(year_start=today().replace(year=today().year - 3, month=4, day=1))
     plan = make_plan(people.holder)
+    serve_outcomes(plan.id)
     services.submit_plan(session, people.holder, plan.id)
     plan = _reload(session, plan)
     assert (plan.status, plan.budget_id) == ("submitted", None)
