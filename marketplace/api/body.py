@@ -162,6 +162,32 @@ class Fields:
             self.fail(name, "Enter a date as YYYY-MM-DD, like 2026-04-01")
             return None
 
+    def ids(self, name: str, *, most: int = 50) -> list[int]:
+        """A list of record ids (an absent field reads as none)."""
+        if not self.present(name):
+            return []
+        value = self.data[name]
+        if not isinstance(value, list) or not all(
+            _is_int(item) and 1 <= item <= MAX_ID for item in value
+        ):
+            self.fail(name, "Send a list of ids (whole numbers)")
+            return []
+        if len(value) > most:
+            self.fail(name, f"Send {most} items or fewer")
+            return []
+        return [int(item) for item in value]
+
+    def choices(self, name: str, choices: Iterable[str]) -> list[str]:
+        """A list of values from ``choices`` (an absent field reads as none)."""
+        allowed = list(choices)
+        if not self.present(name):
+            return []
+        value = self.data[name]
+        if not isinstance(value, list) or not all(item in allowed for item in value):
+            self.fail(name, "Send a list of: " + ", ".join(allowed))
+            return []
+        return [str(item) for item in value]
+
     def objects(self, name: str, *, required: bool = True, most: int = 20) -> list[_Nested]:
         """A list of JSON objects, each read with the same error collection."""
         if self._missing(name, required):

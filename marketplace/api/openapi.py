@@ -119,6 +119,7 @@ def _paths() -> dict[str, Any]:
     budget_id = [_id("budget_id", "budget")]
     plan_id = [_id("plan_id", "plan")]
     outcome_ids = [*plan_id, _id("outcome_id", "outcome")]
+    line_ids = [*plan_id, _id("line_id", "line")]
     listing = _ok(ref("Listing"))
     return {
         "/api/v1/openapi.json": {
@@ -222,6 +223,46 @@ def _paths() -> dict[str, Any]:
                 "Remove an outcome from a draft",
                 {"204": {"description": "Removed"}},
                 errors=("401", "404", "409"),
+                tags=("Plans",),
+            ),
+        },
+        "/api/v1/plans/{plan_id}/checks": {
+            "parameters": plan_id,
+            "get": _op(
+                "The package checks: each rule's findings (errors stop submission), and each "
+                "budget stream's figures",
+                {"200": _ok(ref("PackageChecks"))},
+                errors=("401", "404"),
+                tags=("Plans",),
+            ),
+        },
+        "/api/v1/plans/{plan_id}/lines": {
+            "parameters": plan_id,
+            "post": _op(
+                "Add a line to a draft; one breaking a package rule is refused (400, the rule's "
+                "message under the field to change)",
+                {"201": _ok(ref("NewLine"), "Added, with the package checks after it")},
+                errors=("400", "401", "404", "409"),
+                tags=("Plans",),
+                requestBody=_body("LineInput"),
+            ),
+        },
+        "/api/v1/plans/{plan_id}/lines/{line_id}": {
+            "parameters": line_ids,
+            "delete": _op(
+                "Remove a line from a draft",
+                {"200": _ok(ref("LineRemoved"), "Removed; the package checks after it")},
+                errors=("401", "404", "409"),
+                tags=("Plans",),
+            ),
+        },
+        "/api/v1/plans/{plan_id}/lines/{line_id}/alternatives": {
+            "parameters": line_ids,
+            "get": _op(
+                "Up to 3 cheaper or closer offers for a paid service line, best first, "
+                "each explained",
+                {"200": _ok(ref("Alternatives"))},
+                errors=("401", "404"),
                 tags=("Plans",),
             ),
         },

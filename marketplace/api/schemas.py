@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace.budgets.vocab import MAX_BUDGET_PENCE, STREAM_KINDS
+from marketplace.directory.vocab import DAYS, TIME_BANDS
 from marketplace.permissions import Permission, Role
 from marketplace.plans.models import PLAN_STATUS_VALUES
 from marketplace.plans.vocab import FREQUENCIES, LINE_KINDS, LINE_UNITS, OUTCOMES
@@ -278,6 +279,74 @@ PLAN: Schema = _obj(
     }
 )
 
+FINDING: Schema = _obj(
+    {
+        "rule": {"type": "string", "description": "A stable code, e.g. dp_council_run."},
+        "severity": {"type": "string", "enum": ["error", "warning", "info"]},
+        "message": {**TEXT, "description": "For people to read; names the rule."},
+        "line_id": OPT_ID,
+        "stream_id": OPT_ID,
+        "outcome_id": OPT_ID,
+    },
+    description="One rule's verdict; at most one of line_id, stream_id, outcome_id is set.",
+)
+STREAM_FIGURES: Schema = _obj(
+    {
+        **STREAM_COST["properties"],
+        "available_annual_pence": {**ANY_PENCE, "description": "What the stream has left."},
+        "available_weekly_pence": ANY_PENCE,
+        "used_bp": {
+            "type": ["integer", "null"],
+            "description": "The share of what is left the lines ask for, in basis points.",
+        },
+        "state": {"type": "string", "enum": ["ok", "near", "over"]},
+    }
+)
+PACKAGE_CHECKS: Schema = _obj(
+    {
+        "ok": {**BOOL, "description": "No errors: nothing in the package stops it."},
+        "findings": {"type": "array", "items": ref("Finding")},
+        "streams": {"type": "array", "items": ref("StreamFigures")},
+        "costs": {"anyOf": [ref("PlanCosts"), {"type": "null"}]},
+    }
+)
+ALTERNATIVE: Schema = _obj(
+    {
+        "offer_id": ID,
+        "title": TEXT,
+        "provider_name": TEXT,
+        "price_pence": PENCE,
+        "price_unit": TEXT,
+        "price_difference_pence": {**ANY_PENCE, "description": "Per unit; negative: cheaper."},
+        "annual_saving_pence": {**ANY_PENCE, "description": "Negative: dearer."},
+        "distance_km": {"type": ["number", "null"]},
+        "rating": {"type": ["string", "null"]},
+        "score": {"type": "array", "items": {"type": "integer"}},
+        "reasons": {"type": "array", "items": {"enum": ["cheaper", "closer"]}},
+        "explanation": TEXT,
+    }
+)
+LINE_INPUT: Schema = _input(
+    {
+        "kind": _enum(LINE_KINDS),
+        "description": {**TEXT, "description": "Default for an offer or PA: its title or name."},
+        "provider_name": TEXT,
+        "frequency": {**_enum(FREQUENCIES), "default": "week"},
+        "quantity_hundredths": {"type": "integer", "minimum": 1, "description": "1.5 → 150."},
+        "unit": {**_enum(LINE_UNITS), "default": "hours"},
+        "unit_price_pence": {**PENCE, "description": "Default: the offer's or the PA's price."},
+        "stream_id": OPT_ID,
+        "outcome_ids": {"type": "array", "items": ID},
+        "start_on": {**DATE, "description": "Default: the start of the plan year."},
+        "end_on": OPT_DATE,
+        "offer_id": OPT_ID,
+        "pa_profile_id": OPT_ID,
+        "days": {"type": "array", "items": {"enum": [v for v, _ in DAYS]}},
+        "time_bands": {"type": "array", "items": {"enum": [v for v, _ in TIME_BANDS]}},
+    },
+    ["kind", "quantity_hundredths"],
+)
+
 
 def _page_of(key: str, item: str) -> Schema:
     return _obj(
@@ -310,6 +379,16 @@ SCHEMAS: dict[str, Schema] = {
     "PlanSummary": PLAN_SUMMARY,
     "Plan": PLAN,
     "PlanList": _page_of("plans", "PlanSummary"),
+    "Finding": FINDING,
+    "StreamFigures": STREAM_FIGURES,
+    "PackageChecks": PACKAGE_CHECKS,
+    "Alternative": ALTERNATIVE,
+    "Alternatives": _obj(
+        {"line_id": ID, "alternatives": {"type": "array", "items": ref("Alternative")}}
+    ),
+    "LineInput": LINE_INPUT,
+    "NewLine": _obj({"line": ref("Line"), "checks": ref("PackageChecks")}),
+    "LineRemoved": _obj({"checks": ref("PackageChecks")}),
     "NewPlan": _input(
         {"holder_id": ID, "year_start": {**DATE, "description": "Default: the current year."}},
         ["holder_id"],

@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import jsonify
 
-from marketplace.api import budget_routes, plan_routes, serialise
+from marketplace.api import budget_routes, package_routes, plan_routes, serialise
 from marketplace.api.auth import api_user, token_required
 from marketplace.api.blueprint import bp
 from marketplace.api.openapi import document
 
-__all__ = ["bp", "budget_routes", "plan_routes"]
+__all__ = ["bp", "budget_routes", "package_routes", "plan_routes"]
 
 
 @bp.get("/openapi.json")
