@@ -6,7 +6,9 @@ import html
 import re
 from typing import Any
 
-from marketplace.budgets.models import RasBand, RasOption, RasQuestion, RasTable
+from marketplace.budgets import services
+from marketplace.budgets.models import Budget, RasBand, RasOption, RasQuestion, RasTable
+from marketplace.budgets.services import StreamInput
 from marketplace.clock import financial_year_start, today
 from marketplace.directory.models import Council
 from marketplace.extensions import db
@@ -79,3 +81,20 @@ def make_ras_table(
 def answers_for(table: RasTable, *choices: int) -> dict[int, int]:
     """{question id: option id}, choosing the n-th answer of each question in turn."""
     return {q.id: q.options[n].id for q, n in zip(table.questions, choices, strict=True)}
+
+
+DP = StreamInput("dp", 936_000)
+MANAGED = StreamInput("managed", 624_000)
+
+
+def record_budget(officer: Any, holder: Any, **overrides: Any) -> Budget:
+    """Record £15,600 a year through the service: £9,360 direct payment and £6,240
+    council-managed, £1,200 contribution, for this plan year; ``overrides`` change any of it."""
+    values: dict[str, Any] = {
+        "year_start": financial_year_start(today()),
+        "total_pence": 1_560_000,
+        "contribution_pence": 120_000,
+        "streams": [DP, MANAGED],
+    }
+    values.update(overrides)
+    return services.record_budget(db.session, officer, holder.id, **values)

@@ -9,16 +9,12 @@ from sqlalchemy import func, select
 from marketplace.budgets import services
 from marketplace.budgets.models import Budget, BudgetChange
 from marketplace.budgets.services import StreamInput
-from marketplace.clock import financial_year_start, today
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
 from marketplace.holders.models import HolderRecord
 from marketplace.permissions import Role
-from tests.budgets.helpers import answers_for, make_ras_table
+from tests.budgets.helpers import DP, MANAGED, answers_for, make_ras_table, record_budget
 from tests.factories import make_council, make_holder, make_user
-
-DP = StreamInput("dp", 936_000)
-MANAGED = StreamInput("managed", 624_000)
 
 
 @pytest.fixture
@@ -39,18 +35,7 @@ def holder(council):
 @pytest.fixture
 def budget(officer, holder):
     """£15,600 a year: £9,360 direct payment and £6,240 council-managed; £1,200 contribution."""
-    return _record(officer, holder)
-
-
-def _record(officer, holder, **overrides):
-    values = {
-        "year_start": financial_year_start(today()),
-        "total_pence": 1_560_000,
-        "contribution_pence": 120_000,
-        "streams": [DP, MANAGED],
-    }
-    values.update(overrides)
-    return services.record_budget(db.session, officer, holder.id, **values)
+    return record_budget(officer, holder)
 
 
 def _update(officer, budget, **overrides):
@@ -219,7 +204,7 @@ def set_above_indicative(officer, holder):
     assessment = services.complete_assessment(
         db.session, holder, holder.id, answers_for(table, 1, 1)
     )
-    return _record(
+    return record_budget(
         officer,
         holder,
         ras_assessment_id=assessment.id,
@@ -280,7 +265,7 @@ def test_a_total_back_at_the_indicative_drops_the_reason(officer, set_above_indi
 
 
 def test_the_councils_share_leaves_out_the_holders_contribution_and_other_funding(officer, holder):
-    budget = _record(
+    budget = record_budget(
         officer,
         holder,
         total_pence=1_612_000,
@@ -293,7 +278,7 @@ def test_the_councils_share_leaves_out_the_holders_contribution_and_other_fundin
 
 def test_the_contribution_cannot_exceed_what_is_not_other_funding(officer, holder):
     with pytest.raises(ValidationFailed) as error:
-        _record(
+        record_budget(
             officer,
             holder,
             total_pence=1_000_000,

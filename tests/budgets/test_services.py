@@ -17,7 +17,7 @@ from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.holders.models import HolderRecord
 from marketplace.permissions import Role
-from tests.budgets.helpers import answers_for, make_ras_table
+from tests.budgets.helpers import DP, MANAGED, answers_for, make_ras_table, record_budget
 from tests.factories import (
     link_broker,
     make_budget,
@@ -26,9 +26,6 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
-
-DP = StreamInput("dp", 936_000)
-MANAGED = StreamInput("managed", 624_000)
 
 
 @pytest.fixture
@@ -46,17 +43,6 @@ def holder(council):
     return make_holder(council)
 
 
-def _record(officer, holder, **overrides):
-    values = {
-        "year_start": financial_year_start(today()),
-        "total_pence": 1_560_000,
-        "contribution_pence": 120_000,
-        "streams": [DP, MANAGED],
-    }
-    values.update(overrides)
-    return services.record_budget(db.session, officer, holder.id, **values)
-
-
 def _count(model) -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(model))
@@ -64,13 +50,13 @@ def _count(model) -> int:
 
 def _refused(officer, holder, **overrides) -> dict[str, str]:
     with pytest.raises(ValidationFailed) as error:
-        _record(officer, holder, **overrides)
+        record_budget(officer, holder, **overrides)
     assert _count(Budget) == 0 and _count(BudgetStream) == 0 and _count(AuditEvent) == 0
     return error.value.errors
 
 
 def test_an_officer_records_a_budget_split_into_streams(officer, holder):
-    budget = _record(officer, holder)
+    budget = record_budget(officer, holder)
 
     db.session.expire_all()
     budget = db.session.get(Budget, budget.id)
@@ -98,7 +84,7 @@ def test_an_officer_records_a_budget_split_into_streams(officer, holder):
 
 def test_isf_and_named_other_streams_are_kept_with_how_they_were_entered(officer, holder):
     provider = make_organisation(name="Night Owls Care")
-    budget = _record(
+    budget = record_budget(
         officer,
         holder,
         total_pence=52_000 * 3,
@@ -118,7 +104,7 @@ def test_isf_and_named_other_streams_are_kept_with_how_they_were_entered(officer
 
 def test_an_unpublished_organisation_can_hold_an_isf(officer, holder):
     draft = make_organisation(status="draft")
-    budget = _record(
+    budget = record_budget(
         officer,
         holder,
         total_pence=100,
@@ -132,7 +118,7 @@ def test_an_unpublished_organisation_can_hold_an_isf(officer, holder):
 def test_a_holder_without_a_council_becomes_one_of_the_officers_council(officer, record_exists):
     holder = make_holder(None) if record_exists else make_user(Role.HOLDER)
 
-    _record(officer, holder)
+    record_budget(officer, holder)
 
     record = db.session.get(HolderRecord, holder.id)
     assert record is not None and record.council_id == officer.council_id
@@ -141,7 +127,7 @@ def test_a_holder_without_a_council_becomes_one_of_the_officers_council(officer,
 def test_a_holder_of_another_council_is_not_found(officer):
     elsewhere = make_holder(make_council(code="E06000014", name="York"))
     with pytest.raises(NotFound):
-        _record(officer, elsewhere)
+        record_budget(officer, elsewhere)
     assert _count(Budget) == 0
     assert db.session.get(HolderRecord, elsewhere.id).council_id != officer.council_id
 
@@ -154,12 +140,12 @@ def test_only_officers_record_budgets(holder, role):
     if role is Role.BROKER:
         link_broker(holder, actor)
     with pytest.raises(NotFound):
-        _record(actor, holder)
+        record_budget(actor, holder)
 
 
 def test_someone_who_is_not_a_holder_has_no_budget(officer):
     with pytest.raises(NotFound):
-        _record(officer, make_user(Role.PA))
+        record_budget(officer, make_user(Role.PA))
     with pytest.raises(NotFound):
         services.record_budget(
             db.session,
@@ -269,7 +255,7 @@ def test_bad_budgets_are_refused_with_a_message_and_nothing_saved(
 
 def test_an_isf_split_between_two_providers_is_two_streams(officer, holder):
     first, second = make_organisation(), make_organisation()
-    budget = _record(
+    budget = record_budget(
         officer,
         holder,
         streams=[
@@ -281,18 +267,20 @@ def test_an_isf_split_between_two_providers_is_two_streams(officer, holder):
 
 
 def test_a_second_budget_for_the_same_plan_year_is_a_conflict(officer, holder):
-    _record(officer, holder)
+    record_budget(officer, holder)
     with pytest.raises(Conflict, match="already has a budget for the plan year") as error:
-        _record(officer, holder)
+        record_budget(officer, holder)
     assert error.value.field == "year_start"
     with pytest.raises(Conflict):
-        _record(officer, holder, year_start=financial_year_start(today()) + timedelta(days=90))
+        record_budget(
+            officer, holder, year_start=financial_year_start(today()) + timedelta(days=90)
+        )
     assert _count(Budget) == 1
 
 
 def test_the_next_plan_year_gets_its_own_budget(officer, holder):
-    _record(officer, holder)
-    following = _record(
+    record_budget(officer, holder)
+    following = record_budget(
         officer,
         holder,
         year_start=financial_year_start(today()).replace(
@@ -320,7 +308,7 @@ def test_a_total_different_from_the_indicative_budget_needs_a_reason(officer, ho
         "reason": "The total is different from the indicative budget of £3,500.00: enter the reason"
     }
 
-    budget = _record(
+    budget = record_budget(
         officer, holder, ras_assessment_id=assessment.id, reason="Night support assessed as well."
     )
     assert budget.indicative_pence == 350_000
@@ -330,14 +318,14 @@ def test_a_total_different_from_the_indicative_budget_needs_a_reason(officer, ho
 
 def _refused_after_assessment(officer, holder, assessment_id):
     with pytest.raises(ValidationFailed) as error:
-        _record(officer, holder, ras_assessment_id=assessment_id)
+        record_budget(officer, holder, ras_assessment_id=assessment_id)
     assert _count(Budget) == 0
     return error.value.errors
 
 
 def test_a_total_equal_to_the_indicative_budget_needs_no_reason(officer, holder):
     assessment = _assessment(holder)
-    budget = _record(
+    budget = record_budget(
         officer,
         holder,
         ras_assessment_id=assessment.id,
@@ -352,7 +340,7 @@ def test_another_holders_assessment_cannot_be_used(officer, holder, council):
     other = make_holder(council)
     assessment = _assessment(other)
     with pytest.raises(NotFound):
-        _record(officer, holder, ras_assessment_id=assessment.id, reason="x")
+        record_budget(officer, holder, ras_assessment_id=assessment.id, reason="x")
 
 
 # --- updating -------------------------------------------------------------------------------
@@ -380,7 +368,7 @@ def _use(stream_id, committed=0, spent=0):
 
 
 def test_an_officer_changes_a_budget_keeping_what_is_committed(officer, holder):
-    budget = _record(officer, holder)
+    budget = record_budget(officer, holder)
     dp_id = budget.streams[0].id
     _use(dp_id, committed=100_000, spent=50_000)
 
@@ -407,7 +395,7 @@ def test_an_officer_changes_a_budget_keeping_what_is_committed(officer, holder):
 
 
 def test_a_stream_cannot_drop_below_what_is_committed_and_spent(officer, holder):
-    budget = _record(officer, holder)
+    budget = record_budget(officer, holder)
     _use(budget.streams[0].id, committed=500_000, spent=300_000)
 
     with pytest.raises(ValidationFailed) as error:
@@ -424,7 +412,7 @@ def test_a_stream_cannot_drop_below_what_is_committed_and_spent(officer, holder)
 
 
 def test_a_stream_with_money_used_cannot_be_removed_but_an_unused_one_can(officer, holder):
-    budget = _record(officer, holder)
+    budget = record_budget(officer, holder)
     _use(budget.streams[0].id, committed=1)
 
     with pytest.raises(ValidationFailed, match="cannot be removed"):
@@ -436,7 +424,7 @@ def test_a_stream_with_money_used_cannot_be_removed_but_an_unused_one_can(office
 
 
 def test_the_database_refuses_an_update_that_races_with_spending(officer, holder):
-    budget = _record(officer, holder)
+    budget = record_budget(officer, holder)
     db.session.commit()
     # Money is committed by someone else after this session read the budget.
     with db.engine.begin() as connection:
@@ -456,7 +444,7 @@ def test_the_database_refuses_an_update_that_races_with_spending(officer, holder
 
 
 def test_updates_follow_the_same_rules(officer, holder):
-    budget = _record(officer, holder)
+    budget = record_budget(officer, holder)
     with pytest.raises(ValidationFailed) as error:
         _update(officer, budget, total_pence=2_000_000)
     assert error.value.errors == {
@@ -467,7 +455,7 @@ def test_updates_follow_the_same_rules(officer, holder):
 
 def test_an_update_needs_a_reason_when_it_moves_away_from_the_indicative_budget(officer, holder):
     assessment = _assessment(holder)
-    budget = _record(
+    budget = record_budget(
         officer,
         holder,
         ras_assessment_id=assessment.id,
@@ -494,7 +482,7 @@ def test_an_update_needs_a_reason_when_it_moves_away_from_the_indicative_budget(
 
 
 def test_an_officer_of_another_council_cannot_change_a_budget(officer, holder):
-    budget = _record(officer, holder)
+    budget = record_budget(officer, holder)
     stranger = make_user(Role.OFFICER, council=make_council(code="E06000014", name="York"))
     with pytest.raises(NotFound):
         _update(stranger, budget)
@@ -561,7 +549,7 @@ def test_isf_providers_are_those_serving_the_council_area_first(council):
 def test_the_suggested_plan_year_follows_the_latest_budget_but_never_lies_in_the_past(
     council, holder
 ):
-    this_year = services.financial_year_start(date.today())
+    this_year = financial_year_start(date.today())
     assert services.default_year_start(db.session, holder.id) == this_year
     make_budget(holder, council, year_start=this_year.replace(year=this_year.year - 3))
     assert services.default_year_start(db.session, holder.id) == this_year
