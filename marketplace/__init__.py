@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.routing import IntegerConverter, Map
 
 from config.settings import ROOT, Settings
-from marketplace.extensions import csrf, db, limiter, login_manager, migrate
+from marketplace.extensions import MAX_ID, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -67,7 +67,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 class _DatabaseId(IntegerConverter):
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

@@ -31,6 +31,10 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+# Ids are 32-bit integers in the database. Longer numbers never reach a query: PostgreSQL
+# refuses to compare them (URLs are capped by the app's "int" converter, API bodies by their readers).
+MAX_ID = 2**31 - 1
+
 # Services take the request's session (Flask-SQLAlchemy's scoped proxy) or a plain Session.
 DbSession = Session | scoped_session[Any]
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import abort, request
 
-from marketplace.api.blueprint import MAX_ID
 from marketplace.budgets.vocab import MAX_BUDGET_PENCE
 from marketplace.errors import ValidationFailed
+from marketplace.extensions import MAX_ID
 from marketplace.money import format_pence
 
 MAX_BODY_BYTES = 64 * 1024
