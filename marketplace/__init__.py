@@ -119,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.listings.views import bp as listings
     from marketplace.main.views import bp as main
     from marketplace.moderation.views import bp as moderation
+    from marketplace.packages.builder_views import bp as builder
+    from marketplace.packages.summary_views import bp as package_summary
     from marketplace.plans.views import bp as plans
     from marketplace.search.views import bp as search
 
@@ -133,6 +135,8 @@ def _register_blueprints(app: Flask) -> None:
         holders,
         budgets,
         plans,
+        builder,
+        package_summary,
         api,
         api_tokens,
     ):

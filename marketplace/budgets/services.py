@@ -88,7 +88,7 @@ def budget_for_editing(
     return budget, access
 
 
-def default_year_start(session: DbSession, holder_id: int) -> date:
+def next_budget_year_start(session: DbSession, holder_id: int) -> date:
     """The first plan year without a budget: after the latest one, and not before this
     financial year."""
     this_year = financial_year_start(today())

@@ -105,7 +105,7 @@ def _form_page(
 @require(Permission.RECORD_BUDGETS)
 def new_budget(holder_id: int) -> Any:
     access = services.officer_target(db.session, _user(), holder_id)
-    suggested = services.default_year_start(db.session, holder_id)
+    suggested = services.next_budget_year_start(db.session, holder_id)
     if request.method == "GET":
         assessment = ras.latest_assessment(db.session, holder_id)
         form = budget_form(new=True, providers=_providers([]), year_example=suggested)

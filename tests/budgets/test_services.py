@@ -550,10 +550,10 @@ def test_the_suggested_plan_year_follows_the_latest_budget_but_never_lies_in_the
     council, holder
 ):
     this_year = financial_year_start(date.today())
-    assert services.default_year_start(db.session, holder.id) == this_year
+    assert services.next_budget_year_start(db.session, holder.id) == this_year
     make_budget(holder, council, year_start=this_year.replace(year=this_year.year - 3))
-    assert services.default_year_start(db.session, holder.id) == this_year
+    assert services.next_budget_year_start(db.session, holder.id) == this_year
     make_budget(holder, council, year_start=this_year)
-    assert services.default_year_start(db.session, holder.id) == this_year.replace(
+    assert services.next_budget_year_start(db.session, holder.id) == this_year.replace(
         year=this_year.year + 1
     )
