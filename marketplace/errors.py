@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -32,6 +33,29 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+
+
+class NamedRule(Protocol):
+    """A broken rule as ``RuleBroken`` reports it (``packages.findings.Finding`` is one)."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def message(self) -> str: ...
+
+
+class RuleBroken(ValidationFailed):
+    """Refused because named rules are broken (the package rules of ``packages.rules``). Pages
+    show ``errors`` like any ValidationFailed; the API also lists ``rules``: each rule's stable
+    code, the key of ``errors`` it refuses (``field``) and its message."""
+
+    code = "rule_broken"
+
+    def __init__(self, errors: dict[str, str], rules: Sequence[NamedRule]) -> None:
+        super().__init__(errors)
+        self.rules = list(rules)
 
 
 class NotFound(DomainError):
@@ -69,12 +93,20 @@ def _wants_json() -> bool:
 
 
 def _error_response(
-    status: int, code: str, message: str, fields: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    rules: Sequence[NamedRule] = (),
 ) -> Any:
     if _wants_json():
         body: dict[str, Any] = {"code": code, "message": message}
         if fields:
             body["fields"] = fields  # the API names each refused field
+        if rules:  # … and each broken rule by its code
+            body["rules"] = [
+                {"rule": item.rule, "field": item.field, "message": item.message} for item in rules
+            ]
         return jsonify({"error": body}), status
     return render_template("errors/error.html", status=status, message=message), status
 
@@ -85,7 +117,8 @@ def register_error_handlers(app: Flask) -> None:
         fields = error.errors if isinstance(error, ValidationFailed) else None
         if fields is None and error.field:
             fields = {error.field: error.message}
-        return _error_response(error.status_code, error.code, error.message, fields)
+        rules = error.rules if isinstance(error, RuleBroken) else ()
+        return _error_response(error.status_code, error.code, error.message, fields, rules)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

@@ -16,7 +16,8 @@ from marketplace.search import params as search_params
 PUBLIC: list[Any] = []  # an operation anyone may call, without a token
 
 _ERRORS = {
-    "400": "The request was refused: `fields` names each problem. Nothing was saved.",
+    "400": "The request was refused: `fields` names each problem (and `rules` each package "
+    "rule broken, by its code). Nothing was saved.",
     "401": "No token, or one that is unknown or revoked, or the account is inactive.",
     "404": "There is no such record, or it is not yours to see or change.",
     "409": "Not allowed from the record's current state, or it changed meanwhile.",
@@ -239,8 +240,8 @@ def _paths() -> dict[str, Any]:
         "/api/v1/plans/{plan_id}/lines": {
             "parameters": plan_id,
             "post": _op(
-                "Add a line to a draft; one breaking a package rule is refused (400, the rule's "
-                "message under the field to change)",
+                "Add a line to a draft; one breaking a package rule is refused (400, code "
+                "rule_broken: the rule's message under the field to change, its code in rules)",
                 {"201": _ok(ref("NewLine"), "Added, with the package checks after it")},
                 errors=("400", "401", "404", "409"),
                 tags=("Plans",),
@@ -249,6 +250,15 @@ def _paths() -> dict[str, Any]:
         },
         "/api/v1/plans/{plan_id}/lines/{line_id}": {
             "parameters": line_ids,
+            "put": _op(
+                "Change a line of a draft: the fields sent change, the fields left out keep the "
+                "line's current values; a change breaking a package rule is refused as when "
+                "adding (400, rule_broken) and nothing is saved",
+                {"200": _ok(ref("NewLine"), "Changed, with the package checks after it")},
+                errors=("400", "401", "404", "409"),
+                tags=("Plans",),
+                requestBody=_body("LineChange"),
+            ),
             "delete": _op(
                 "Remove a line from a draft",
                 {"200": _ok(ref("LineRemoved"), "Removed; the package checks after it")},
@@ -284,7 +294,12 @@ def _paths() -> dict[str, Any]:
         },
         "/api/v1/plans/{plan_id}/approve": {
             "parameters": plan_id,
-            "post": _transition("Approve a plan (officers of its council)", "Approval"),
+            "post": _transition(
+                "Approve a plan (officers of its council). Refused (400) when a stream no longer "
+                "holds enough, or a line now breaks a package rule (rule_broken: a PA's check "
+                "expired, an offer no longer payable by its stream …)",
+                "Approval",
+            ),
         },
         "/api/v1/plans/{plan_id}/reject": {
             "parameters": plan_id,
@@ -350,7 +365,8 @@ def document() -> dict[str, Any]:
                 "Send a personal API token (create one on your account page) as "
                 "`Authorization: Bearer <token>`. Someone else's record answers 404, exactly "
                 'like one that does not exist. Errors are `{"error": {"code", "message"}}`, '
-                "with `fields` when fields were refused."
+                "with `fields` when fields were refused and `rules` (code `rule_broken`) when "
+                "package rules were broken."
             ),
         },
         "servers": [{"url": "/"}],

@@ -2,9 +2,10 @@
 and suggestions (marketplace.packages) for API callers.
 
 Reading (checks, alternatives) is open to whoever may read the plan, as GET /api/v1/plans/<id>;
-adding and removing lines to the holder's people, as the other drafting endpoints. A line that
-breaks a package rule (a direct payment for a council-run service …) is refused whole: 400 with
-the rule's message under the field to change, and nothing saved.
+adding, changing and removing lines to the holder's people, as the other drafting endpoints. A
+PUT changes the fields it sends and keeps the line's other values. A line that breaks a package
+rule (a direct payment for a council-run service …) is refused whole: 400 "rule_broken" with
+the rule's message under the field to change and each rule's code in "rules", nothing saved.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from marketplace.extensions import MAX_ID, db
 from marketplace.packages.alternatives import alternatives_for
 from marketplace.packages.rules import check_package
 from marketplace.plans import services
-from marketplace.plans.lines import LineInput, add_line, remove_line
+from marketplace.plans.lines import LineInput, add_line, remove_line, update_line
 from marketplace.plans.models import PlanLine, SupportPlan
 from marketplace.plans.vocab import FREQUENCIES, LINE_KINDS, LINE_UNITS
 
@@ -81,8 +82,8 @@ def line_alternatives(plan_id: int, line_id: int) -> Any:
     return jsonify(body)
 
 
-def _line_input() -> LineInput:
-    fields = Fields(json_object(), LINE_FIELDS)
+def _line_input(body: dict[str, Any]) -> LineInput:
+    fields = Fields(body, LINE_FIELDS)
     kind = fields.choice("kind", (value for value, _ in LINE_KINDS))
     frequency = fields.choice("frequency", (v for v, _ in FREQUENCIES), required=False)
     unit = fields.choice("unit", (v for v, _ in LINE_UNITS), required=False)
@@ -112,7 +113,7 @@ def _line_input() -> LineInput:
 @token_required
 def add_plan_line(plan_id: int) -> Any:
     require_any_api(*PLANNERS)
-    data = _line_input()
+    data = _line_input(json_object())
     user = api_user()
     added = add_line(db.session, user, plan_id, data)
     plan, _access = services.visible_plan(db.session, user, plan_id)
@@ -120,6 +121,25 @@ def add_plan_line(plan_id: int) -> Any:
     response.status_code = 201
     response.headers["Location"] = url_for("api.plan", plan_id=plan_id)
     return response
+
+
+def _as_sent(line: PlanLine) -> dict[str, Any]:
+    """The saved line as a body would send it: what a PUT keeps of the fields it leaves out."""
+    shown = line_json(line)
+    return {name: shown[name] for name in LINE_FIELDS}
+
+
+@bp.put("/plans/<int:plan_id>/lines/<int:line_id>")
+@token_required
+def update_plan_line(plan_id: int, line_id: int) -> Any:
+    require_any_api(*PLANNERS)
+    user = api_user()
+    # Someone else's plan or line (404), or a plan that is not a draft (409), before the body.
+    current = _line_of(services.editable_plan(db.session, user, plan_id), line_id)
+    data = _line_input({**_as_sent(current), **json_object()})
+    changed = update_line(db.session, user, plan_id, line_id, data)
+    plan, _access = services.visible_plan(db.session, user, plan_id)
+    return jsonify({"line": line_json(changed), "checks": _checks(plan)})
 
 
 @bp.delete("/plans/<int:plan_id>/lines/<int:line_id>")

@@ -78,13 +78,19 @@ ERROR: Schema = _obj(
             {
                 "code": {
                     "type": "string",
-                    "examples": ["unauthorised", "not_found", "invalid_request"],
+                    "examples": ["unauthorised", "not_found", "invalid_request", "rule_broken"],
                 },
                 "message": {"type": "string", "description": "For people to read."},
                 "fields": {
                     "type": "object",
                     "additionalProperties": {"type": "string"},
                     "description": "Each refused field (e.g. streams[0].total_pence) and why.",
+                },
+                "rules": {
+                    "type": "array",
+                    "items": ref("BrokenRule"),
+                    "description": 'With the code "rule_broken": each package rule that '
+                    "refused the request, by its stable code.",
                 },
             },
             required=["code", "message"],
@@ -326,6 +332,21 @@ ALTERNATIVE: Schema = _obj(
         "explanation": TEXT,
     }
 )
+BROKEN_RULE: Schema = _obj(
+    {
+        "rule": {
+            "type": "string",
+            "description": "A stable code, as in Finding.rule, e.g. dp_long_term_residential.",
+        },
+        "field": {
+            "type": "string",
+            "description": "The key of `fields` it refuses: a field of the line (stream_id, "
+            "pa_profile_id …), or the part of the plan (line-12) when a plan is approved.",
+        },
+        "message": {**TEXT, "description": "For people to read; names the rule."},
+    },
+    description="A package rule that refused the request.",
+)
 LINE_INPUT: Schema = _input(
     {
         "kind": _enum(LINE_KINDS),
@@ -345,6 +366,31 @@ LINE_INPUT: Schema = _input(
         "time_bands": {"type": "array", "items": {"enum": [v for v, _ in TIME_BANDS]}},
     },
     ["kind", "quantity_hundredths"],
+)
+
+
+def _or_null(schema: Schema) -> Schema:
+    """The same field, also taking null (and with no default: see LINE_CHANGE)."""
+    kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    nullable = {key: value for key, value in schema.items() if key != "default"}
+    nullable["type"] = [*dict.fromkeys([*kinds, "null"])]
+    if "enum" in schema:
+        nullable["enum"] = [*schema["enum"], None]
+    return nullable
+
+
+LINE_CHANGE: Schema = _obj(
+    {
+        name: schema if name in ("kind", "quantity_hundredths") else _or_null(schema)
+        for name, schema in LINE_INPUT["properties"].items()
+    },
+    required=[],
+    additionalProperties=False,
+    description="The fields to change. A field left out keeps the line's current value: "
+    "nothing follows a new offer_id or pa_profile_id unless sent (its price, its title). null "
+    "puts a field back to what a new line has without it: no stream, end date, outcomes, days "
+    "or times; the offer's or PA's price and title; the start of the plan year; every week, in "
+    "hours.",
 )
 
 
@@ -387,6 +433,8 @@ SCHEMAS: dict[str, Schema] = {
         {"line_id": ID, "alternatives": {"type": "array", "items": ref("Alternative")}}
     ),
     "LineInput": LINE_INPUT,
+    "LineChange": LINE_CHANGE,
+    "BrokenRule": BROKEN_RULE,
     "NewLine": _obj({"line": ref("Line"), "checks": ref("PackageChecks")}),
     "LineRemoved": _obj({"checks": ref("PackageChecks")}),
     "NewPlan": _input(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import joinedload
+
 from marketplace.budgets.models import BudgetStream
 from marketplace.directory.models import Offer, PAProfile
 from marketplace.extensions import DbSession
@@ -52,10 +54,17 @@ class LineFacts:
     days: tuple[str, ...]
     time_bands: tuple[str, ...]
     start_on: date
+    end_on: date | None = None
 
     @property
     def name(self) -> str:
         return f"“{self.description}”"
+
+    def checks_needed_on(self, on: date) -> date:
+        """The day a PA's checks must be in date on: the line's start, or ``on`` (today) while
+        the line is running."""
+        running = self.start_on < on and (self.end_on is None or self.end_on >= on)
+        return on if running else self.start_on
 
     @property
     def stays_a_year_hundredths(self) -> int:
@@ -86,6 +95,7 @@ def facts_of_line(line: PlanLine) -> LineFacts:
         days=tuple(line.days or ()),
         time_bands=tuple(line.time_bands or ()),
         start_on=line.start_on,
+        end_on=line.end_on,
     )
 
 
@@ -116,11 +126,17 @@ def facts_of_input(
         days=tuple(data.days),
         time_bands=tuple(data.time_bands),
         start_on=data.start_on or plan.year_start,
+        end_on=data.end_on,
     )
 
 
 def holder_of(session: DbSession, plan: SupportPlan) -> Holder:
-    record = session.get(HolderRecord, plan.holder_id)
+    # One query for the record, its council and the holder (``plan.holder`` then finds them).
+    record = session.get(
+        HolderRecord,
+        plan.holder_id,
+        options=[joinedload(HolderRecord.council), joinedload(HolderRecord.user)],
+    )
     if record is None:
         return Holder(None, "", (), plan.holder.name)
     nation = record.council.nation if record.council is not None else None

@@ -19,11 +19,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace import geo
 from marketplace.budgets.models import BudgetStream
+from marketplace.clock import today
 from marketplace.directory import vocab as directory_vocab
 from marketplace.directory.models import Offer, PAProfile
 from marketplace.extensions import DbSession
@@ -40,7 +42,7 @@ from marketplace.packages.findings import Finding, PackageChecks, Severity, Stre
 from marketplace.plans.checks import is_paid, over_budget, unpaid_for
 from marketplace.plans.common import outcome_title
 from marketplace.plans.costing import PlanCosts, plan_costs, stream_phrase
-from marketplace.plans.models import PlanLine, SupportPlan
+from marketplace.plans.models import PlanLine, PlanOutcome, SupportPlan
 
 if TYPE_CHECKING:
     from marketplace.plans.lines import LineInput
@@ -209,13 +211,16 @@ def _pa_rules(facts: LineFacts, holder: Holder) -> list[Finding]:
             message = f"{pa.display_name} has no {_check_name(kind)}, which {holder.name} asks for"
             found.append(_line_error(facts, "pa_check_missing", "pa_profile_id", message))
             continue
-        if any(c.expires_on is None or c.expires_on >= facts.start_on for c in checks):
+        needed_on = facts.checks_needed_on(today())
+        if any(c.expires_on is None or c.expires_on >= needed_on for c in checks):
             continue
         last = max(c.expires_on for c in checks)
-        message = (
-            f"{pa.display_name}'s {_check_name(kind)} expired on {_day(last)}, before the line "
-            f"starts on {_day(facts.start_on)}"
+        when = (
+            f"before the line starts on {_day(facts.start_on)}"
+            if needed_on == facts.start_on
+            else "and the line is running now"
         )
+        message = f"{pa.display_name}'s {_check_name(kind)} expired on {_day(last)}, {when}"
         found.append(_line_error(facts, "pa_check_expired", "pa_profile_id", message))
     available = set(pa.availability or ())
     missing = [
@@ -274,6 +279,7 @@ def line_refusals(
     """The errors that refuse a line as it is added or changed (``line_id``: the saved line a
     ``LineInput`` replaces): legality, what the offer's deployments allow, and the PA's checks,
     availability and travel. Not the stream's total: that is the package's check."""
+    keep = _preload(session, plan)  # the other lines' offers and streams, for the short stays
     if isinstance(line, PlanLine):
         facts = facts_of_line(line)
     else:
@@ -283,9 +289,9 @@ def line_refusals(
         for other in plan.lines
         if other.id is None or other.id != facts.line_id
     )
-    return [
-        f for f in _line_findings(facts, holder_of(session, plan), others) if f.severity == "error"
-    ]
+    found = _line_findings(facts, holder_of(session, plan), others)
+    del keep
+    return [f for f in found if f.severity == "error"]
 
 
 def _when(for_submit: bool) -> Severity:
@@ -311,22 +317,32 @@ def _stream_findings(costs: PlanCosts) -> tuple[list[Finding], list[StreamFigure
     return found, figures
 
 
-def _preload(session: DbSession, plan: SupportPlan) -> None:
-    """Load what the rules read of every line in a few queries, not a few per line."""
+def _preload(session: DbSession, plan: SupportPlan) -> list[PlanLine]:
+    """Every line of the plan with what the rules read of it, in one query for the lines and
+    their many-to-ones (offer, its organisation and PA, the line's PA, stream and the stream's
+    organisation), one for their outcomes and one for each set of PA checks, however many lines
+    there are. ``plan.lines`` is filled with them when it was not loaded yet. The caller keeps
+    the list while it reads the lines: the session holds loaded objects only weakly."""
     if plan.id is None:
-        return
-    offer = selectinload(PlanLine.offer)
-    session.scalars(
-        select(PlanLine)
-        .where(PlanLine.plan_id == plan.id)
-        .options(
-            offer.selectinload(Offer.organisation),
-            offer.selectinload(Offer.pa_profile).selectinload(PAProfile.checks),
-            selectinload(PlanLine.pa_profile).selectinload(PAProfile.checks),
-            selectinload(PlanLine.stream).selectinload(BudgetStream.organisation),
-            selectinload(PlanLine.outcomes),
+        return list(plan.lines)
+    offer = joinedload(PlanLine.offer)
+    lines = list(
+        session.scalars(
+            select(PlanLine)
+            .where(PlanLine.plan_id == plan.id)
+            .order_by(PlanLine.position, PlanLine.id)
+            .options(
+                offer.joinedload(Offer.organisation),
+                offer.joinedload(Offer.pa_profile).selectinload(PAProfile.checks),
+                joinedload(PlanLine.pa_profile).selectinload(PAProfile.checks),
+                joinedload(PlanLine.stream).joinedload(BudgetStream.organisation),
+                selectinload(PlanLine.outcomes),
+            )
         )
-    ).all()
+    )
+    if "lines" in inspect(plan).unloaded:
+        set_committed_value(plan, "lines", lines)
+    return lines
 
 
 def check_package(
@@ -338,13 +354,15 @@ def check_package(
 ) -> PackageChecks:
     """Every rule over the whole package: findings (lines in plan order, then streams, then
     outcomes) and each stream's figures. ``costs``: ``plan_costs(plan)`` if already computed."""
-    _preload(session, plan)
+    keep = _preload(session, plan)
     costs = costs or plan_costs(plan)
     holder = holder_of(session, plan)
     found: list[Finding] = []
     every = [facts_of_line(line) for line in plan.lines]
     stays = sum(f.stays_a_year_hundredths for f in every)
+    served: set[PlanOutcome] = set()
     for line, facts in zip(plan.lines, every, strict=True):
+        served.update(line.outcomes)
         found.extend(_line_findings(facts, holder, stays - facts.stays_a_year_hundredths))
         found.extend(_isf_notes(facts))
         if is_paid(line) and line.stream_id is None:
@@ -357,9 +375,11 @@ def check_package(
     stream_found, figures = _stream_findings(costs)
     found.extend(stream_found)
     for outcome in plan.outcomes:
-        if not outcome.lines:
+        # Read from the lines' side, already loaded: ``outcome.lines`` is a query per outcome.
+        if outcome not in served:
             message = f"No line of the package serves “{outcome_title(outcome)}”"
             found.append(
                 Finding("outcome_not_served", _when(for_submit), message, outcome_id=outcome.id)
             )
+    del keep
     return PackageChecks(findings=found, streams=figures, costs=costs)

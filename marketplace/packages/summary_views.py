@@ -3,6 +3,55 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, Response, render_template
+from flask_login import current_user
+
+from marketplace.audit.services import record_read
+from marketplace.extensions import db
+from marketplace.holders.access import CareAccess
+from marketplace.packages.summary import PackageSummary, package_summary
+from marketplace.packages.summary_csv import csv_filename, summary_csv
+from marketplace.permissions import Permission, require_any
+from marketplace.plans.common import visible_plan
 
 bp = Blueprint("package_summary", __name__)
+
+# The same people as the plan page: the care-access rule (or the deciding council) decides whose.
+_CARE_ROLES = (
+    Permission.HOLD_BUDGET,
+    Permission.ACT_FOR_HOLDERS,
+    Permission.BROKER_CASELOAD,
+    Permission.DECIDE_PLANS,
+)
+
+
+def _summary(plan_id: int, subject: str) -> tuple[PackageSummary, CareAccess]:
+    """The plan's summary for whoever may see the plan (else 404), with the read recorded."""
+    user = current_user._get_current_object()
+    plan, access = visible_plan(db.session, user, plan_id)
+    summary = package_summary(db.session, plan)
+    record_read(db.session, user, subject, plan.id, plan.holder_id)
+    return summary, access
+
+
+@bp.get("/plans/<int:plan_id>/summary")
+@require_any(*_CARE_ROLES)
+def summary(plan_id: int) -> Any:
+    found, access = _summary(plan_id, "plan_summary")
+    return render_template("packages/summary.html", summary=found, access=access)
+
+
+@bp.get("/plans/<int:plan_id>/summary.csv")
+@require_any(*_CARE_ROLES)
+def csv(plan_id: int) -> Any:
+    found, _ = _summary(plan_id, "plan_summary_csv")
+    return Response(
+        summary_csv(found),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{csv_filename(found)}"',
+            "Cache-Control": "no-store",
+        },
+    )

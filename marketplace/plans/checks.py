@@ -8,7 +8,9 @@ The money comes from ``plans.costing.plan_costs``: the same numbers the page's t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from marketplace.clock import plan_year_end
 from marketplace.extensions import DbSession
@@ -17,6 +19,9 @@ from marketplace.money import format_pence
 from marketplace.plans.common import outcome_title
 from marketplace.plans.costing import PlanCosts, StreamCost, stream_phrase
 from marketplace.plans.models import PlanLine, SupportPlan
+
+if TYPE_CHECKING:
+    from marketplace.packages.findings import Finding
 
 PAID_KINDS = frozenset({"offer", "pa", "text"})
 
@@ -136,9 +141,18 @@ def submit_problems(
     return errors, council_id
 
 
-def approval_problems(plan: SupportPlan, costs: PlanCosts) -> dict[str, str]:
-    """What stops an officer approving the plan now: the budget may have changed since it was
-    submitted (a stream lowered or removed), so the streams are checked again."""
+def approval_problems(
+    session: DbSession, plan: SupportPlan, costs: PlanCosts
+) -> tuple[dict[str, str], list[Finding]]:
+    """What stops an officer approving the plan now, keyed by page anchor, and the package rules
+    broken among them (each ``field`` its anchor). The world may have changed since the plan
+    was submitted, so it is checked again: the budget (a stream lowered or removed), and the
+    package rules about each line and the directory (``packages.rules.LINE_RULES``: a PA's check
+    expired, an offer no longer payable by its stream, an offer now run by the council …).
+    The plan itself is locked: what it says (its outcomes, which line serves which) was checked
+    when it was submitted and cannot have changed."""
+    from marketplace.packages.rules import LINE_RULES, check_package  # as package_problems
+
     advice = (
         "Reject the plan so that it can be changed, or refer it to a panel"
         if plan.status == "submitted"
@@ -152,4 +166,12 @@ def approval_problems(plan: SupportPlan, costs: PlanCosts) -> dict[str, str]:
             )
     for item in costs.streams_over:
         errors[f"stream-{item.stream.id}"] = f"{over_budget(item)}. {advice}."
-    return errors
+    said: dict[str, list[str]] = {}
+    broken: list[Finding] = []
+    for finding in check_package(session, plan, for_submit=True, costs=costs).errors:
+        if finding.rule in LINE_RULES:
+            said.setdefault(finding.anchor, []).append(finding.message)
+            broken.append(replace(finding, field=finding.anchor))
+    for anchor, messages in said.items():
+        errors[anchor] = f"{'; '.join(messages)}. {advice}."
+    return errors, broken

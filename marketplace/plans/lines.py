@@ -5,7 +5,7 @@ personal assistant are taken by id (the package builder that finds them comes la
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -14,7 +14,7 @@ from marketplace.budgets.models import BudgetStream
 from marketplace.budgets.services import current_budget
 from marketplace.directory import vocab as directory_vocab
 from marketplace.directory.models import Offer, PAProfile
-from marketplace.errors import NotFound, ValidationFailed
+from marketplace.errors import NotFound, RuleBroken, ValidationFailed
 from marketplace.extensions import DbSession
 from marketplace.money import (
     MAX_PRICE_PENCE,
@@ -196,13 +196,16 @@ def _refuse_what_breaks_a_rule(
     session: DbSession, plan: SupportPlan, data: LineInput, line_id: int | None = None
 ) -> None:
     """The package rules a line must keep (legality, the offer's deployments, a PA's checks,
-    availability and travel): each broken one refuses the line, named, under its form field."""
+    availability and travel): each broken one refuses the line, named, under its form field
+    (``RuleBroken``: the API lists the rules' codes too)."""
     errors: dict[str, str] = {}
+    broken = []
     for finding in line_refusals(session, plan, data, line_id=line_id):
         field_name = finding.field or "kind"
         errors[field_name] = "; ".join(filter(None, (errors.get(field_name), finding.message)))
+        broken.append(replace(finding, field=field_name))
     if errors:
-        raise ValidationFailed(errors)
+        raise RuleBroken(errors, broken)
 
 
 def _apply(line: PlanLine, values: dict[str, Any]) -> None:

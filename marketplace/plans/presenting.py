@@ -79,7 +79,7 @@ def plan_page(session: DbSession, user: Any, plan_id: int) -> PlanPage:
         streams=stream_choices(session, plan) if planner and draft else [],
         newer=None if is_latest else latest,
         problems=problems,
-        decision_problems=approval_problems(plan, costs) if can_decide else {},
+        decision_problems=approval_problems(session, plan, costs)[0] if can_decide else {},
         can_edit=planner and draft,
         can_submit=planner and draft,
         can_withdraw=planner and plan.status == "submitted",

@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import User
 from marketplace.budgets.services import current_budget
 from marketplace.clock import add_months, today, utcnow
-from marketplace.errors import Conflict, ValidationFailed
+from marketplace.errors import Conflict, RuleBroken, ValidationFailed
 from marketplace.extensions import DbSession, affected_rows
 from marketplace.holders.models import BrokerLink, HolderRecord, Representation
 from marketplace.mail.services import queue_mail
@@ -249,8 +249,10 @@ def approve_plan(
     """Approve (from submitted or referred); the plan is reviewed ``review_months`` from today.
     An earlier approved revision of the same year becomes superseded.
 
-    The streams are checked again first: the budget may have been lowered since the plan was
-    submitted, and a plan that asks a stream for more than it has left is not approved."""
+    The streams and the package's line rules are checked again first (``plans.checks.
+    approval_problems``): the budget may have been lowered since the plan was submitted, or a
+    PA's check may have expired, and such a plan is not approved (``RuleBroken`` when a package
+    rule is among the reasons, naming it)."""
     plan = plan_for_decision(session, officer, plan_id)
     ensure_allowed(plan.status, "approved")
     low, high = REVIEW_MONTHS_RANGE
@@ -263,7 +265,9 @@ def approve_plan(
             {"review_months": f"Choose a review between {low} and {high} months from now"}
         )
     reason = _reason(reason, required=False)
-    problems = approval_problems(plan, plan_costs(plan))
+    problems, broken = approval_problems(session, plan, plan_costs(plan))
+    if broken:
+        raise RuleBroken(problems, broken)
     if problems:
         raise ValidationFailed(problems)
     earlier = session.scalars(

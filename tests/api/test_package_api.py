@@ -9,53 +9,10 @@ from typing import Any
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.plans.models import PlanLine
 from tests.api.conftest import audit_rows, count
 from tests.api.test_openapi import _check
-from tests.factories import make_budget, make_offer, make_organisation, make_plan
-
-LEEDS = ("LS1", "LS2", "LS6", "LS7", "LS8", "LS17")
-
-
-@pytest.fixture
-def package(app, people) -> SimpleNamespace:
-    """A draft with a direct-payment line for home care at £22.50 an hour, 6 hours a week, and a
-    cheaper offer of the same kind serving Leeds."""
-    with app.app_context():
-        budget = make_budget(people.holder, people.leeds, set_by=people.officer)
-        plan = make_plan(people.holder, council=people.leeds, budget_id=budget.id)
-        dp = next(s for s in budget.streams if s.kind == "dp")
-        own = make_offer(make_organisation(base_district="LS8", service_districts=list(LEEDS)))
-        cheaper = make_offer(
-            make_organisation(base_district="LS8", service_districts=list(LEEDS)), price_pence=1900
-        )
-        council_run = make_offer(
-            make_organisation(kind="council_run", base_district="LS8", service_districts=["LS6"])
-        )
-        line = PlanLine(
-            plan_id=plan.id,
-            kind="offer",
-            offer_id=own.id,
-            description="Home care",
-            frequency="week",
-            quantity_hundredths=600,
-            unit="hours",
-            unit_price_pence=own.price_pence,
-            stream_id=dp.id,
-            start_on=plan.year_start,
-            position=0,
-        )
-        db.session.add(line)
-        db.session.commit()
-        return SimpleNamespace(
-            plan_id=plan.id,
-            line_id=line.id,
-            dp_id=dp.id,
-            cheaper_id=cheaper.id,
-            council_run_id=council_run.id,
-            outcome_id=plan.outcomes[0].id,
-        )
+from tests.factories import make_plan
 
 
 def _base(package: SimpleNamespace) -> str:

@@ -77,7 +77,7 @@ def test_a_holder_plans_and_an_officer_approves_by_the_labels(app, page, browser
     page.get_by_label("Paid from").select_option(label=stream_name)
     page.get_by_label("Physical health").check()
     page.get_by_role("button", name="Add line").click()
-    expect(page.locator("#lines + table")).to_contain_text("£45.00")
+    expect(page.locator("#lines ~ table").first).to_contain_text("£45.00")
     _check(page)
     plan_url = page.url
     page.get_by_role("link", name=re.compile("^Change Allotment rent")).click()
@@ -173,7 +173,7 @@ def test_a_plan_over_its_budget_is_refused_accessibly_at_submission_and_approval
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("The lines paid by the direct payment cost £572.00 a year")
     expect(summary).to_contain_text("Choose which budget stream pays for “Swimming”")
-    expect(page.locator("#costs + table")).to_contain_text("1 stream over")
+    expect(page.locator("#costs ~ table").first).to_contain_text("1 stream over")
     _check(page)
     page.goto(f"/holders/{holder_id}/plans")
     page.get_by_role("button", name="Start a support plan").click()

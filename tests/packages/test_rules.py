@@ -6,14 +6,14 @@ travel. A line that breaks a rule is refused with the rule named, and nothing is
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from marketplace import geo
 from marketplace.directory.models import PAProfile
-from marketplace.errors import ValidationFailed
+from marketplace.errors import RuleBroken, ValidationFailed
 from marketplace.holders.models import HolderRecord
 from marketplace.packages.rules import RULES, check_package, line_refusals
 from marketplace.plans import services
@@ -373,7 +373,7 @@ def test_a_check_must_be_in_date_on_the_day_the_line_starts(app, session, days_l
     people = cast()
     _require(session, people.holder, "enhanced_dbs")
     plan = make_plan(people.holder)
-    start = plan.year_start + timedelta(days=30)
+    start = date.today() + timedelta(days=30)  # a line still to start
     pa = make_pa(display_name="Sam Carer")
     check = session.get(PAProfile, pa.id).checks[0]
     check.issued_on = start - timedelta(days=700)
@@ -387,6 +387,35 @@ def test_a_check_must_be_in_date_on_the_day_the_line_starts(app, session, days_l
     errors = _refused(session, people, plan, data)
     assert errors["pa_profile_id"].startswith("Sam Carer's Enhanced DBS check expired on ")
     assert "before the line starts on" in errors["pa_profile_id"]
+
+
+@pytest.mark.parametrize(("ended_days_ago", "refused"), [(None, True), (0, True), (2, False)])
+def test_a_running_line_needs_the_check_in_date_today_not_only_when_it_started(
+    app, session, ended_days_ago, refused
+):
+    """A line that started in the past and runs on: its PA's check must be in date now. One that
+    has ended needed it only while it ran (from its start)."""
+    people = cast()
+    _require(session, people.holder, "enhanced_dbs")
+    plan = make_plan(people.holder)
+    today = date.today()
+    start = today - timedelta(days=10)
+    pa = make_pa(display_name="Sam Carer")
+    check = session.get(PAProfile, pa.id).checks[0]
+    check.issued_on = start - timedelta(days=700)
+    check.expires_on = today - timedelta(days=1)  # in date at the start, lapsed yesterday
+    session.commit()
+    end = None if ended_days_ago is None else today - timedelta(days=ended_days_ago)
+    data = _pa_line(pa, start_on=start, end_on=end)
+    if not refused:
+        services.add_line(session, people.holder, plan.id, data)
+        assert count(session, PlanLine) == 1
+        return
+    errors = _refused(session, people, plan, data)
+    assert errors["pa_profile_id"] == (
+        f"Sam Carer's Enhanced DBS check expired on {check.expires_on.day} "
+        f"{check.expires_on:%B %Y}, and the line is running now"
+    )
 
 
 def test_a_pa_must_be_available_for_every_day_and_time_of_the_line(app, session):
@@ -474,6 +503,26 @@ def test_a_refused_change_leaves_the_line_as_it_was(app, session):
     session.expire_all()
     kept = session.get(PlanLine, line.id)
     assert (kept.stream_id, kept.quantity_hundredths) == (_streams(people)["dp"].id, 100)
+
+
+def test_a_refusal_carries_each_broken_rules_code_beside_the_form_errors(app, session):
+    """Pages read ``errors`` as from any ValidationFailed; the API also lists ``rules``."""
+    people = cast()
+    _require(session, people.holder, "enhanced_dbs", "pvg")
+    plan = make_plan(people.holder)
+    pa = make_pa(display_name="Sam Carer", checks=("enhanced_dbs",))
+    with pytest.raises(RuleBroken) as refused:
+        services.add_line(session, people.holder, plan.id, _pa_line(pa, days=["fri"]))
+    assert refused.value.code == "rule_broken"
+    assert refused.value.errors == {
+        "pa_profile_id": "Sam Carer has no PVG scheme membership, which Amira Holder asks for",
+        "days": "Sam Carer is not available on Friday morning",
+    }
+    assert [(r.rule, r.field, r.message) for r in refused.value.rules] == [
+        ("pa_check_missing", "pa_profile_id", refused.value.errors["pa_profile_id"]),
+        ("pa_not_available", "days", refused.value.errors["days"]),
+    ]
+    assert count(session, PlanLine) == 0
 
 
 def test_every_rule_code_is_named_and_checks_answer_as_json(app, session):
