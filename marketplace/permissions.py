@@ -94,6 +94,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+# Who may act for a holder (the holder, a representative, a broker); the care-access rule
+# (holders.access) decides for whom. Everyone else gets 404 before any lookup.
+PLANNERS: tuple[Permission, ...] = (
+    Permission.HOLD_BUDGET,
+    Permission.ACT_FOR_HOLDERS,
+    Permission.BROKER_CASELOAD,
+)
+# … and who may read a holder's records: their planners and the council's officers, who set
+# budgets (the holder pages, budgets) or decide plans (plans, the package builder and summary).
+HOLDER_READERS: tuple[Permission, ...] = (*PLANNERS, Permission.RECORD_BUDGETS)
+PLAN_READERS: tuple[Permission, ...] = (*PLANNERS, Permission.DECIDE_PLANS)
+
+
 def has_permission(user: Any, permission: Permission) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False

@@ -17,7 +17,6 @@ from flask import jsonify, url_for
 from marketplace.api.auth import api_user, require_any_api, token_required
 from marketplace.api.blueprint import bp
 from marketplace.api.body import Fields, json_object
-from marketplace.api.plan_routes import PLANNERS
 from marketplace.api.serialise import line as line_json
 from marketplace.audit.services import record_read
 from marketplace.directory.vocab import DAYS, TIME_BANDS
@@ -25,6 +24,7 @@ from marketplace.errors import NotFound
 from marketplace.extensions import MAX_ID, db
 from marketplace.packages.alternatives import alternatives_for
 from marketplace.packages.rules import check_package
+from marketplace.permissions import PLANNERS
 from marketplace.plans import services
 from marketplace.plans.lines import LineInput, add_line, remove_line, update_line
 from marketplace.plans.models import PlanLine, SupportPlan

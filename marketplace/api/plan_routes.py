@@ -17,12 +17,10 @@ from marketplace.api.listing import PAGING, listed
 from marketplace.audit.services import record_read
 from marketplace.extensions import db
 from marketplace.holders.access import care_access, visible_holder_ids
-from marketplace.permissions import Permission, has_permission
+from marketplace.permissions import PLANNERS, Permission, has_permission
 from marketplace.plans import services
 from marketplace.plans.models import PLAN_STATUS_VALUES, SupportPlan
 from marketplace.plans.vocab import REVIEW_MONTHS_DEFAULT
-
-PLANNERS = (Permission.HOLD_BUDGET, Permission.ACT_FOR_HOLDERS, Permission.BROKER_CASELOAD)
 
 
 def _plan_response(plan: SupportPlan, status: int = 200) -> Any:

@@ -26,17 +26,9 @@ from marketplace.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, add_errors, render_invalid
 from marketplace.holders.access import CareAccess, care_access
-from marketplace.permissions import Permission, require, require_any
+from marketplace.permissions import HOLDER_READERS, PLANNERS, Permission, require, require_any
 
 bp = Blueprint("budgets", __name__)
-
-_CARE = (
-    Permission.HOLD_BUDGET,
-    Permission.ACT_FOR_HOLDERS,
-    Permission.BROKER_CASELOAD,
-    Permission.RECORD_BUDGETS,
-)
-_PLANNERS = (Permission.HOLD_BUDGET, Permission.ACT_FOR_HOLDERS, Permission.BROKER_CASELOAD)
 
 
 def _user() -> Any:
@@ -47,7 +39,7 @@ def _user() -> Any:
 
 
 @bp.get("/holders/<int:holder_id>/budget")
-@require_any(*_CARE)
+@require_any(*HOLDER_READERS)
 def holder_budget(holder_id: int) -> Any:
     access = care_access(db.session, _user(), holder_id)
     budgets = services.holder_budgets(db.session, holder_id)
@@ -218,7 +210,7 @@ def edit_budget(holder_id: int, budget_id: int) -> Any:
 
 
 @bp.route("/holders/<int:holder_id>/ras", methods=["GET", "POST"])
-@require_any(*_PLANNERS)
+@require_any(*PLANNERS)
 def ras_questionnaire(holder_id: int) -> Any:
     access = care_access(db.session, _user(), holder_id)
     if not access.can_plan:
@@ -253,7 +245,7 @@ def ras_questionnaire(holder_id: int) -> Any:
 
 
 @bp.get("/holders/<int:holder_id>/ras/<int:assessment_id>")
-@require_any(*_CARE)
+@require_any(*HOLDER_READERS)
 def ras_result(holder_id: int, assessment_id: int) -> Any:
     assessment, access = ras.visible_assessment(db.session, _user(), holder_id, assessment_id)
     page = render_template(

@@ -27,17 +27,9 @@ from marketplace.holders.forms import (
     RequirementsForm,
 )
 from marketplace.pagination import page_number, pagination_params
-from marketplace.permissions import Permission, require, require_any
+from marketplace.permissions import HOLDER_READERS, Permission, require, require_any
 
 bp = Blueprint("holders", __name__)
-
-# Roles that can have care access to some holder; everyone else gets 404 before any lookup.
-_CARE = (
-    Permission.HOLD_BUDGET,
-    Permission.ACT_FOR_HOLDERS,
-    Permission.BROKER_CASELOAD,
-    Permission.RECORD_BUDGETS,
-)
 
 
 def _user() -> Any:
@@ -86,7 +78,7 @@ def my_records() -> Any:
 
 
 @bp.get("/holders/<int:holder_id>")
-@require_any(*_CARE)
+@require_any(*HOLDER_READERS)
 def dashboard(holder_id: int) -> Any:
     access = _access(holder_id)
     # Recorded first: its commit would otherwise expire everything loaded for the page.
@@ -120,13 +112,13 @@ def _people_page(holder_id: int, status: int = 200, **forms: Any) -> Any:
 
 
 @bp.get("/holders/<int:holder_id>/people")
-@require_any(*_CARE)
+@require_any(*HOLDER_READERS)
 def people(holder_id: int) -> Any:
     return _people_page(holder_id)
 
 
 @bp.post("/holders/<int:holder_id>/people/representatives")
-@require_any(*_CARE)
+@require_any(*HOLDER_READERS)
 def link_representative(holder_id: int) -> Any:
     _access(holder_id)
     form = RepresentativeForm(prefix="representative")
@@ -150,7 +142,7 @@ def link_representative(holder_id: int) -> Any:
 
 
 @bp.post("/holders/<int:holder_id>/people/representatives/<int:link_id>/revoke")
-@require_any(*_CARE)
+@require_any(*HOLDER_READERS)
 def revoke_representative(holder_id: int, link_id: int) -> Any:
     _access(holder_id)
     _checked_action()
@@ -178,19 +170,19 @@ def _broker_post(holder_id: int, assign: bool) -> Any:
 
 
 @bp.post("/holders/<int:holder_id>/people/broker")
-@require_any(*_CARE)
+@require_any(*HOLDER_READERS)
 def invite_broker(holder_id: int) -> Any:
     return _broker_post(holder_id, assign=False)
 
 
 @bp.post("/holders/<int:holder_id>/people/broker/assign")
-@require_any(*_CARE)
+@require_any(*HOLDER_READERS)
 def assign_broker(holder_id: int) -> Any:
     return _broker_post(holder_id, assign=True)
 
 
 @bp.post("/holders/<int:holder_id>/people/broker/<int:link_id>/end")
-@require_any(*_CARE)
+@require_any(*HOLDER_READERS)
 def end_broker(holder_id: int, link_id: int) -> Any:
     _access(holder_id)
     _checked_action()
@@ -237,7 +229,7 @@ def _capacity_form(access: CareAccess) -> CapacityForm:
 
 
 @bp.route("/holders/<int:holder_id>/requirements", methods=["GET", "POST"])
-@require_any(*_CARE)
+@require_any(*HOLDER_READERS)
 def requirements(holder_id: int) -> Any:
     access = _access(holder_id)
     if request.method == "GET":

@@ -12,7 +12,7 @@ from marketplace.audit.services import record_read
 from marketplace.errors import InvalidTransition, ValidationFailed
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, add_errors
-from marketplace.permissions import Permission, require, require_any
+from marketplace.permissions import PLAN_READERS, Permission, require, require_any
 from marketplace.plans import services
 from marketplace.plans.forms import (
     PREFIXES,
@@ -29,13 +29,6 @@ from marketplace.plans.vocab import REVIEW_MONTHS_DEFAULT
 
 bp = Blueprint("plans", __name__)
 
-# Everyone who may see some holder's plans; the care-access rule decides which.
-_CARE_ROLES = (
-    Permission.HOLD_BUDGET,
-    Permission.ACT_FOR_HOLDERS,
-    Permission.BROKER_CASELOAD,
-    Permission.DECIDE_PLANS,
-)
 _FORMS: dict[str, Any] = {
     "matters_form": WhatMattersForm,
     "outcome_form": OutcomeForm,
@@ -79,13 +72,13 @@ def _show_holder_plans(holder_id: int, form: StartPlanForm | None = None) -> Any
 
 
 @bp.get("/holders/<int:holder_id>/plans")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def holder_plans(holder_id: int) -> Any:
     return _show_holder_plans(holder_id)
 
 
 @bp.post("/holders/<int:holder_id>/plans")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def start_plan(holder_id: int) -> Any:
     form = StartPlanForm()
     if not form.validate_on_submit():
@@ -141,7 +134,7 @@ def _show_plan(plan_id: int, status: int = 200, **given: Any) -> Any:
 
 
 @bp.get("/plans/<int:plan_id>")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def plan(plan_id: int) -> Any:
     return _show_plan(plan_id)
 
@@ -160,7 +153,7 @@ def _back(plan_id: int, message: str) -> Any:
 
 
 @bp.post("/plans/<int:plan_id>/what-matters")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def what_matters(plan_id: int) -> Any:
     form = _posted_form("matters_form")
     if form.validate_on_submit():
@@ -187,7 +180,7 @@ def _outcome_values(form: OutcomeForm) -> dict[str, str]:
 
 
 @bp.post("/plans/<int:plan_id>/outcomes")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def add_outcome(plan_id: int) -> Any:
     form = _posted_form("outcome_form")
     if form.validate_on_submit():
@@ -211,7 +204,7 @@ def _part_page(page: PlanPage, form: Any, heading: str, fields: str) -> str:
     )
 
 
-def _locked(plan_id: int) -> Any:
+def redirect_if_locked(plan_id: int) -> Any:
     """None when the actor may change the plan (404 when they may not see it); else a redirect
     to the plan, saying why it is locked and how to change it."""
     try:
@@ -223,9 +216,9 @@ def _locked(plan_id: int) -> Any:
 
 
 @bp.route("/plans/<int:plan_id>/outcomes/<int:outcome_id>", methods=["GET", "POST"])
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def edit_outcome(plan_id: int, outcome_id: int) -> Any:
-    if (locked := _locked(plan_id)) is not None:
+    if (locked := redirect_if_locked(plan_id)) is not None:
         return locked
     page = plan_page(db.session, _user(), plan_id)
     outcome = next((o for o in page.plan.outcomes if o.id == outcome_id), None)
@@ -252,7 +245,7 @@ def edit_outcome(plan_id: int, outcome_id: int) -> Any:
 
 
 @bp.post("/plans/<int:plan_id>/outcomes/<int:outcome_id>/remove")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def remove_outcome(plan_id: int, outcome_id: int) -> Any:
     _button_posted()
     services.remove_outcome(db.session, _user(), plan_id, outcome_id)
@@ -263,7 +256,7 @@ def remove_outcome(plan_id: int, outcome_id: int) -> Any:
 
 
 @bp.post("/plans/<int:plan_id>/lines")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def add_line(plan_id: int) -> Any:
     form = _posted_form("line_form", plan_id)
     if form.validate_on_submit():
@@ -277,9 +270,9 @@ def add_line(plan_id: int) -> Any:
 
 
 @bp.route("/plans/<int:plan_id>/lines/<int:line_id>", methods=["GET", "POST"])
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def edit_line(plan_id: int, line_id: int) -> Any:
-    if (locked := _locked(plan_id)) is not None:
+    if (locked := redirect_if_locked(plan_id)) is not None:
         return locked
     page = plan_page(db.session, _user(), plan_id)
     line = next((item for item in page.plan.lines if item.id == line_id), None)
@@ -303,7 +296,7 @@ def edit_line(plan_id: int, line_id: int) -> Any:
 
 
 @bp.post("/plans/<int:plan_id>/lines/<int:line_id>/remove")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def remove_line(plan_id: int, line_id: int) -> Any:
     _button_posted()
     services.remove_line(db.session, _user(), plan_id, line_id)
@@ -314,7 +307,7 @@ def remove_line(plan_id: int, line_id: int) -> Any:
 
 
 @bp.post("/plans/<int:plan_id>/submit")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def submit(plan_id: int) -> Any:
     _button_posted()
     try:
@@ -325,7 +318,7 @@ def submit(plan_id: int) -> Any:
 
 
 @bp.post("/plans/<int:plan_id>/withdraw")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def withdraw(plan_id: int) -> Any:
     _button_posted()
     services.withdraw_plan(db.session, _user(), plan_id)
@@ -333,7 +326,7 @@ def withdraw(plan_id: int) -> Any:
 
 
 @bp.post("/plans/<int:plan_id>/revise")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def revise(plan_id: int) -> Any:
     _button_posted()
     revision = services.start_revision(db.session, _user(), plan_id)
