@@ -287,7 +287,17 @@ def plan_holder(
             budget_set - timedelta(days=rng.randint(7, 30)),
         )
     support = _plans(
-        rng, shops, revisions, persona, spec.code, budgets[0], market, today, planner, officer
+        rng,
+        shops,
+        revisions,
+        persona,
+        spec.code,
+        budgets[0],
+        market,
+        today,
+        planner,
+        officer,
+        record,
     )
 
     firsts = [b.created_at for b in budgets] + [e.events[0].at for e in support]
@@ -333,6 +343,7 @@ def _plans(
     today: date,
     planner: str,
     officer: str,
+    record: dict[str, Any],
 ) -> list[SupportPlanPlan]:
     found: list[SupportPlanPlan] = []
     body: plans.Content | None = None
@@ -343,7 +354,19 @@ def _plans(
             budget.year_end,
         )
         if body is None:
-            body = plans.content(shops, persona, council, budget, market, start_on)
+            # A plan that went to the council serves every outcome; a first draft may not yet.
+            finished = events[-1].to_status != "draft"
+            body = plans.content(
+                shops,
+                persona,
+                council,
+                budget,
+                market,
+                start_on,
+                record=record,
+                today=today,
+                finished=finished,
+            )
         else:
             body = plans.revised(body, events[0].reason, budget)
             for line in body.lines:

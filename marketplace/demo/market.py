@@ -7,9 +7,20 @@ finds them by organisation name and title, or by the PA's email).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
 
+from marketplace import geo
 from marketplace.demo.organisations import OrganisationPlan
 from marketplace.demo.people import PAPlan
+
+
+@cache
+def _km(a: str, b: str) -> float:
+    places = geo.districts()
+    home, there = places.get(a), places.get(b)
+    return geo.distance_km(home, there) if home and there else float("inf")
+
 
 # Offer price units a plan line can count, and the unit the line shows.
 LINE_UNITS = {"hour": "hours", "session": "sessions", "visit": "visits", "day": "days"}
@@ -29,11 +40,30 @@ class OfferRef:
 
 @dataclass(frozen=True)
 class PARef:
+    """A published PA as the package rules see them: checks, availability and travel."""
+
     email: str
     display_name: str
     rate_pence: int
-    days: tuple[str, ...]
-    time_bands: tuple[str, ...]
+    availability: frozenset[str]  # "day:band" slots
+    home_district: str
+    travel_km: int
+    checks: tuple[tuple[str, date | None], ...]  # (kind, expires_on)
+
+    def has_checks(self, kinds: list[str], on: date) -> bool:
+        """Every check of these kinds held and in date on ``on`` (no expiry: always in date)."""
+        return all(
+            any(k == kind and (expires is None or expires >= on) for k, expires in self.checks)
+            for kind in kinds
+        )
+
+    def travels_to(self, district: str) -> bool:
+        """As far as ``district`` (both known: an unknown district cannot be measured)."""
+        return _km(self.home_district, district) <= self.travel_km
+
+    def days_at(self, band: str, days: tuple[str, ...]) -> list[str]:
+        """Those of ``days`` on which the PA is available in ``band``, in the order given."""
+        return [day for day in days if f"{day}:{band}" in self.availability]
 
 
 @dataclass
@@ -76,16 +106,15 @@ def build_market(
     for pa in pas:
         if pa.fields["status"] != "published":
             continue
-        slots = pa.fields["availability"]
-        days = tuple(dict.fromkeys(s[:3] for s in slots))
-        bands = tuple(dict.fromkeys(s[4:] for s in slots if s[4:] in ("morning", "afternoon")))
         market.pas.setdefault(pa.council_code, []).append(
             PARef(
                 pa.user.email,
                 pa.fields["display_name"],
                 pa.fields["hourly_rate_pence"],
-                days,
-                bands or ("morning",),
+                frozenset(pa.fields["availability"]),
+                pa.fields["home_district"],
+                pa.fields["travel_km"],
+                tuple((c["kind"], c["expires_on"]) for c in pa.checks),
             )
         )
     return market

@@ -258,7 +258,27 @@ def plan_pa(
         created_at=created_at,
     )
     plan.offers = _pa_offers(rng, plan, nearest_town(spec.code, home), reference)
+    if demo_user is not None:
+        _documented_dbs(rng, plan, today)
     return plan
+
+
+def _documented_dbs(rng: random.Random, plan: PAPlan, today: date) -> None:
+    """The documented PA holds an Enhanced DBS check, in date for over a year: she is Grace's
+    PA, and Grace asks for one (the package rules refuse a PA without it). Drawn last, so the
+    rest of her profile is what the seed gives."""
+    plan.checks = [c for c in plan.checks if c["kind"] != "enhanced_dbs"]
+    issued = today - timedelta(days=rng.randint(90, 500))
+    plan.checks.insert(
+        0,
+        {
+            "kind": "enhanced_dbs",
+            "title": "Enhanced DBS with adults' barred list",
+            "reference": "00" + _digits(rng, 10),
+            "issued_on": issued,
+            "expires_on": issued + timedelta(days=3 * 365),
+        },
+    )
 
 
 def _pa_offers(rng: random.Random, plan: PAPlan, town: str, reference: datetime) -> list[OfferPlan]:

@@ -4,8 +4,14 @@ A holder's *scenario* fixes the path: a draft; waiting for the council (some for
 officer's queue has old and new plans); referred to a panel; approved (reviews due later, soon,
 or overdue); rejected with reasons; approved with a newer draft revision; or replaced by an
 approved revision. Every step becomes a PlanEvent, so the events always explain the state.
-The plan's lines fit the budget stream by stream, buying real demo offers and PAs of the
-holder's council where there are some.
+The plan's lines fit the budget stream by stream, buying real demo offers of the holder's council
+and real demo PAs where there are some.
+
+The lines keep the package rules (``packages.rules.check_package``): no demo plan has a package
+error, as submitted, referred, approved and superseded plans could never have passed with one.
+Drafts have none either; what a draft naturally shows, and the demo means to show, are warnings:
+a first draft may leave an outcome no line serves yet ("outcome_not_served", an error only on
+submit), and a stream may be at 90% or more of what it holds ("stream_near_limit").
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import copy
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from marketplace.clock import add_months, financial_year_start
 from marketplace.demo import care_words as words
@@ -24,7 +31,8 @@ from marketplace.demo.care_records import (
     OutcomePlan,
     SupportPlanPlan,
 )
-from marketplace.demo.market import Market, OfferRef
+from marketplace.demo.market import Market, OfferRef, PARef
+from marketplace.demo.records import DAY_CODES
 from marketplace.money import annual_cost
 from marketplace.plans.vocab import PERIODS_PER_YEAR
 
@@ -47,6 +55,11 @@ SCENARIOS = (
 # Days a submitted plan has waited, in turn: old and new plans in every queue.
 WAITS = (2, 33, 9, 47, 1, 19, 5, 26)
 REVIEW_MONTHS = 12
+# A PA's checks stay in date this long after the line starts (or after the demo is loaded, for
+# a line already running), so the demo keeps the package rules for weeks after loading.
+CHECKS_MARGIN = timedelta(days=60)
+# The times of day a PA line is booked in, most wanted first.
+DAY_BANDS = ("morning", "afternoon", "evening")
 
 
 @dataclass
@@ -212,6 +225,32 @@ def pick_offer(
     return rng.choice(usable) if usable else None
 
 
+def checks_needed_on(start_on: date, today: date) -> date:
+    """The day a line's PA must still hold the holder's checks on (see ``CHECKS_MARGIN``)."""
+    return max(start_on, today) + CHECKS_MARGIN
+
+
+def suitable_pas(market: Market, record: dict[str, Any], on: date) -> list[PARef]:
+    """Published PAs who keep the package rules for this holder: every check the holder asks
+    for, in date ``on``, and travel as far as the holder's district (from any council)."""
+    return [
+        pa
+        for pas in market.pas.values()
+        for pa in pas
+        if pa.has_checks(record["required_checks"], on)
+        and pa.travels_to(record["district"])
+        and pa_times(pa)[1]
+    ]
+
+
+def pa_times(pa: PARef, days: tuple[str, ...] = tuple(DAY_CODES)) -> tuple[str, list[str]]:
+    """The daytime band the PA is free in on most of ``days`` (the earlier band on a tie) and
+    those days: a PA line booked then keeps the availability rule. ("", []) if none."""
+    best = max(DAY_BANDS, key=lambda band: len(pa.days_at(band, days)))
+    found = pa.days_at(best, days)
+    return (best, found) if found else ("", [])
+
+
 @dataclass
 class Content:
     what_matters: str
@@ -226,8 +265,19 @@ def content(
     budget: BudgetPlan,
     market: Market,
     start_on: date,
+    *,
+    record: dict[str, Any],
+    today: date,
+    finished: bool,
 ) -> Content:
-    """What matters, 2-4 outcomes and lines that spend each stream without overspending it."""
+    """What matters, 2-4 outcomes and lines that spend each stream without overspending it.
+
+    The lines keep the package rules (``packages.rules``): a PA line names a PA who holds the
+    checks in the holder's ``record``, travels to their district and is free on the line's days
+    and times (else the PA is still being recruited: a free-text line); offers are paid only
+    from streams they accept. A ``finished`` plan (one that went to the council) serves every
+    outcome; a draft may leave one unserved, as a plan being written does (a warning until it
+    is submitted)."""
     count = rng.randint(2, min(4, len(persona.outcomes)))
     picked = sorted(rng.sample(range(len(persona.outcomes)), count))
     outcomes = [OutcomePlan(*persona.outcomes[i]) for i in picked]
@@ -244,7 +294,7 @@ def content(
         return LinePlan(kind, description, provider, "week", 100, "hours", 0, stream, start_on, [])
 
     if "dp" in left:
-        pas = market.pas.get(council, [])
+        pas = suitable_pas(market, record, checks_needed_on(start_on, today))
         pa = rng.choice(pas) if pas else None
         rate = pa.rate_pence if pa else 1450
         hours = fit(rate, "hours", "week", left["dp"] * rng.randint(70, 85) // 100)
@@ -258,8 +308,9 @@ def content(
             line.quantity_hundredths, line.unit_price_pence = hours, rate
             line.pa_email = pa.email if pa else None
             if pa:
-                line.days = list(pa.days[: rng.randint(2, 5)])
-                line.time_bands = list(pa.time_bands[:1])
+                band, days = pa_times(pa)
+                line.days = days[: rng.randint(2, 5)]
+                line.time_bands = [band]
             line.outcomes = [0]
             add(line)
     for kind in ("managed", "isf"):
@@ -313,6 +364,12 @@ def content(
         line.frequency, line.quantity_hundredths, line.unit = frequency, quantity, unit
         line.outcomes = [len(outcomes) - 1]
         add(line)
+    if finished:
+        served = {n for line in lines for n in line.outcomes}
+        paid = [line for line in lines if line.kind != "unpaid"] or lines
+        for n in range(len(outcomes)):
+            if n not in served and paid:
+                paid[n % len(paid)].outcomes.append(n)
     return Content(rng.choice(persona.what_matters), outcomes, lines)
 
 

@@ -286,7 +286,7 @@ def test_approved_and_waiting_plans_fit_their_budget_stream_by_stream(app, sessi
             cost = annual_cost(
                 line.unit_price_pence, line.quantity_hundredths, PERIODS_PER_YEAR[line.frequency]
             )
-            if line.kind == "unpaid":
+            if line.kind == "unpaid" or not line.unit_price_pence:  # unpaid help, a free group
                 assert cost == 0 and line.stream_id is None
             else:
                 assert line.stream is not None and line.stream.budget_id == plan.budget_id
