@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from marketplace import money
 from marketplace.budgets.models import BudgetStream
 from marketplace.directory import vocab as directory_vocab
 from marketplace.directory.models import Offer, PAProfile
@@ -27,7 +26,6 @@ from marketplace.packages.candidates import Candidate
 from marketplace.packages.findings import Finding, PackageChecks
 from marketplace.packages.rules import check_package
 from marketplace.plans.common import LOCKED, editable_plan, planner_access, year_label
-from marketplace.plans.costing import plan_costs
 from marketplace.plans.lines import LineInput, stream_choices, update_line
 from marketplace.plans.models import PlanLine, SupportPlan
 from marketplace.plans.presenting import PlanPage, plan_page
@@ -282,10 +280,3 @@ def swap_offer(
         time_bands=list(line.time_bands or ()),
     )
     return update_line(session, actor, plan_id, line_id, data)
-
-
-def swap_message(before: str, line: PlanLine) -> str:
-    """What the person is told after a swap: what changed and what the package costs now."""
-    weekly = plan_costs(line.plan).total.weekly_pence
-    cost = money.format_pence(weekly, free_text="£0.00")
-    return f"Swapped “{before}” for “{line.description}”; the package now costs {cost} a week"

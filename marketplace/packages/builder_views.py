@@ -1,5 +1,6 @@
 """The package builder's pages: search the directory in place for one plan, add what is found
-as lines, see the package's checks and suggested alternatives beside it, swap a line."""
+as lines, see the package's checks and suggested alternatives beside it, swap or remove a line.
+Each change comes back to the builder, confirmed beside what changed."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from flask_login import current_user
 from marketplace.audit.services import record_read
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
+from marketplace.forms import ActionForm
 from marketplace.packages import builder, builder_search
 from marketplace.packages.forms import (
     BuilderLineForm,
@@ -28,12 +30,11 @@ from marketplace.packages.forms import (
     SwapForm,
 )
 from marketplace.pagination import page_number, pagination_params
-from marketplace.permissions import require_any
+from marketplace.permissions import PLAN_READERS, require_any
 from marketplace.plans import services as plan_services
 
-# The plan pages' roles, and their redirect from a plan that is not a draft (saying why).
-from marketplace.plans.views import _CARE_ROLES as CARE_ROLES
-from marketplace.plans.views import _locked
+# The plan pages' redirect from a plan that is not a draft (saying why).
+from marketplace.plans.views import redirect_if_locked
 from search_index.interface import SearchBackend
 
 bp = Blueprint("builder", __name__)
@@ -86,7 +87,7 @@ def _show_builder(plan_id: int, status: int = 200, problems: ErrorSummary | None
 
 
 @bp.get("/plans/<int:plan_id>/build")
-@require_any(*CARE_ROLES)
+@require_any(*PLAN_READERS)
 def build(plan_id: int) -> Any:
     return _show_builder(plan_id)
 
@@ -95,9 +96,9 @@ def build(plan_id: int) -> Any:
 
 
 @bp.route("/plans/<int:plan_id>/build/add", methods=["GET", "POST"])
-@require_any(*CARE_ROLES)
+@require_any(*PLAN_READERS)
 def add(plan_id: int) -> Any:
-    if (locked := _locked(plan_id)) is not None:
+    if (locked := redirect_if_locked(plan_id)) is not None:
         return locked
     user = _user()
     target = builder.add_target(db.session, request.args)
@@ -113,8 +114,9 @@ def add(plan_id: int) -> Any:
         except ValidationFailed as error:
             problems = form.problems(page, error)
         else:
-            flash(f"Added “{line.description}” to the package.", "success")
-            return redirect(url_for("builder.build", plan_id=plan_id, _anchor=f"line-{line.id}"))
+            return _changed(
+                plan_id, f"line-{line.id}", f"Added “{line.description}” to the package"
+            )
     else:
         problems = form.problems(page)
     record_read(db.session, user, "plan", page.plan.id, page.plan.holder_id)
@@ -145,17 +147,14 @@ def _add_title(target: builder.AddTarget) -> str:
 
 
 @bp.post("/plans/<int:plan_id>/lines/<int:line_id>/swap")
-@require_any(*CARE_ROLES)
+@require_any(*PLAN_READERS)
 def swap(plan_id: int, line_id: int) -> Any:
     form = SwapForm()
     if not form.validate_on_submit():
         abort(400)
-    if (locked := _locked(plan_id)) is not None:
+    if (locked := redirect_if_locked(plan_id)) is not None:
         return locked
-    plan, _access = plan_services.visible_plan(db.session, _user(), plan_id)
-    before = next((line.description for line in plan.lines if line.id == line_id), None)
-    if before is None:
-        abort(404)
+    before = _description(plan_id, line_id)
     offer_id = form.offer()
     try:
         if offer_id is None:
@@ -166,5 +165,42 @@ def swap(plan_id: int, line_id: int) -> Any:
         for message in error.errors.values():
             problems.add(f"line-{line_id}", message)
         return _show_builder(plan_id, 400, problems)
-    flash(f"{builder.swap_message(before, line)}.", "success")
-    return redirect(url_for("builder.build", plan_id=plan_id, _anchor=f"line-{line_id}"))
+    return _changed(plan_id, f"line-{line.id}", f"Swapped “{before}” for “{line.description}”")
+
+
+# --- removing a line -----------------------------------------------------------------------------
+
+
+@bp.post("/plans/<int:plan_id>/build/lines/<int:line_id>/remove")
+@require_any(*PLAN_READERS)
+def remove(plan_id: int, line_id: int) -> Any:
+    """The plan page's removal, but back to the builder (where the broker was working)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if (locked := redirect_if_locked(plan_id)) is not None:
+        return locked
+    before = _description(plan_id, line_id)
+    plan_services.remove_line(db.session, _user(), plan_id, line_id)
+    return _changed(plan_id, "lines", f"Removed “{before}” from the package")
+
+
+# --- after a change ------------------------------------------------------------------------------
+
+
+def _description(plan_id: int, line_id: int) -> str:
+    """What the line is called, to say what changed (404 for a line not of this plan)."""
+    plan, _access = plan_services.visible_plan(db.session, _user(), plan_id)
+    found = next((line.description for line in plan.lines if line.id == line_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+# The flash category of a change to the package: the builder shows it beside what changed (the
+# page opens there), with what the package costs now and what its checks say, not at the top.
+CHANGED = "changed:"
+
+
+def _changed(plan_id: int, anchor: str, message: str) -> Any:
+    flash(message, f"{CHANGED}{anchor}")
+    return redirect(url_for("builder.build", plan_id=plan_id, _anchor=anchor))

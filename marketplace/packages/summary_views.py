@@ -13,18 +13,10 @@ from marketplace.extensions import db
 from marketplace.holders.access import CareAccess
 from marketplace.packages.summary import PackageSummary, package_summary
 from marketplace.packages.summary_csv import csv_filename, summary_csv
-from marketplace.permissions import Permission, require_any
+from marketplace.permissions import PLAN_READERS, require_any
 from marketplace.plans.common import visible_plan
 
 bp = Blueprint("package_summary", __name__)
-
-# The same people as the plan page: the care-access rule (or the deciding council) decides whose.
-_CARE_ROLES = (
-    Permission.HOLD_BUDGET,
-    Permission.ACT_FOR_HOLDERS,
-    Permission.BROKER_CASELOAD,
-    Permission.DECIDE_PLANS,
-)
 
 
 def _summary(plan_id: int, subject: str) -> tuple[PackageSummary, CareAccess]:
@@ -37,14 +29,14 @@ def _summary(plan_id: int, subject: str) -> tuple[PackageSummary, CareAccess]:
 
 
 @bp.get("/plans/<int:plan_id>/summary")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def summary(plan_id: int) -> Any:
     found, access = _summary(plan_id, "plan_summary")
     return render_template("packages/summary.html", summary=found, access=access)
 
 
 @bp.get("/plans/<int:plan_id>/summary.csv")
-@require_any(*_CARE_ROLES)
+@require_any(*PLAN_READERS)
 def csv(plan_id: int) -> Any:
     found, _ = _summary(plan_id, "plan_summary_csv")
     return Response(

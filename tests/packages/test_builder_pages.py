@@ -120,6 +120,22 @@ def error_summary(response: Any) -> str:
     return unescape(found.group(0))
 
 
+def change_notice(response: Any, anchor: str) -> str:
+    """The confirmation of a change, where the builder opens after it: just inside ``anchor``."""
+    html = text(response)
+    found = re.search(
+        rf'id="{anchor}">(?:\w+</h3>)?\s*<div class="govuk-notification-banner.*?</div>\s*</div>',
+        html,
+        re.S,
+    )
+    assert found, f"no notice at #{anchor}"
+    return (
+        " ".join(unescape(re.sub(r"<[^>]+>", " ", found.group(0))).split())
+        .replace(" .", ".")
+        .replace(" :", ":")
+    )
+
+
 def lines(session: Any, plan_id: int) -> list[PlanLine]:
     session.expire_all()
     return list(
@@ -220,6 +236,23 @@ def test_an_empty_search_offers_the_wider_searches_that_would_find_something(app
     assert "radius=any" in text(response)
 
 
+def test_a_search_no_single_widening_helps_says_which_choices_to_widen(app, world):
+    response = client_for(app, world.broker).get(
+        f"/plans/{world.plan.id}/build",
+        # Edinburgh is too far, and nothing nearby is free: dropping any one choice finds nothing.
+        query_string={
+            "q": "Edinburgh",
+            "kind": "offer",
+            "stream": world.dp.id,
+            "radius": "5",
+            "free": "y",
+        },
+    )
+    found = results_of(response)
+    assert "No results" in found and "wider search" not in found
+    assert "Try other words, or widen the search: any category, any way of paying" in found
+
+
 def test_personal_assistants_and_free_support_can_be_searched_for(app, world):
     pa = make_pa(display_name="Asha K", availability=["mon:morning"])
     coffee = make_offer(
@@ -283,7 +316,7 @@ def test_the_package_shows_each_line_its_costs_checks_and_cheaper_alternatives(a
     assert "“Dear care” does not serve any of the plan's outcomes" in page
     assert "Cheaper or closer" in page and "Cheap care" in page
     assert "£10.00/hour cheaper" in page and "Saves £3,120.00 a year" in page
-    assert "Swap to Cheap care in place of Dear care" in page
+    assert "Swap to Cheap care from Cheap Care, in place of Dear care" in page
     # The stream's figures, and the outcomes no line serves.
     assert "Direct payment £180.00 a week, £9,360.00 a year" in page
     assert "Has £20,000.00 for the year: the package uses 46%" in page
@@ -292,7 +325,8 @@ def test_the_package_shows_each_line_its_costs_checks_and_cheaper_alternatives(a
     assert "Submit plan to the council" in page
     html = text(client_for(app, world.broker).get(f"/plans/{world.plan.id}/build"))
     assert f'href="/plans/{world.plan.id}/lines/{line.id}"' in html  # change
-    assert f'action="/plans/{world.plan.id}/lines/{line.id}/remove"' in html
+    assert f'action="/plans/{world.plan.id}/build/lines/{line.id}/remove"' in html
+    assert f'href="/plans/{world.plan.id}/summary"' in html
     assert f'action="/plans/{world.plan.id}/lines/{line.id}/swap"' in html
     assert f'name="offer_id" value="{cheap.id}"' in html
     assert f'action="/plans/{world.plan.id}/submit"' in html
@@ -344,8 +378,17 @@ def test_adding_a_service_from_the_search_saves_a_line_at_its_price(app, session
     )
     assert [o.id for o in line.outcomes] == [world.plan.outcomes[0].id]
     assert (line.days, line.time_bands) == (["mon"], ["morning"])
-    shown = page_text(broker.get(f"/plans/{world.plan.id}/build"))
-    assert "Added “Morning care visits” to the package." in shown
+    shown = broker.get(f"/plans/{world.plan.id}/build")
+    notice = change_notice(shown, f"line-{line.id}")
+    assert "Added “Morning care visits” to the package." in notice
+    # £22.50 x 6 x 52 = £7,020 a year; the package has an outcome no line serves (a warning
+    # until the plan is submitted).
+    assert "The package now costs £135.00 a week (£7,020.00 a year)." in notice
+    assert "See the checks: 1 warning, nothing that must be fixed." in notice
+    assert '<a class="govuk-notification-banner__link" href="#checks">' in text(shown)
+    banner = 'data-module="govuk-notification-banner"'
+    assert text(shown).count(banner) == 1  # not at the top as well
+    assert banner not in text(broker.get(f"/plans/{world.plan.id}/build"))  # and only once
 
 
 def test_the_stream_list_marks_which_streams_may_pay_for_the_offer(app, world):
@@ -367,6 +410,10 @@ def test_adding_a_personal_assistant_with_days_and_times(app, session, world):
     url = f"/plans/{world.plan.id}/build/add?pa={pa.id}"
     page = page_text(broker.get(url))
     assert "Asha K" in page and "£16.50 an hour" in page and "When they are available" in page
+    # Seven columns of availability scroll in their own box on a phone, not the whole page.
+    assert 'role="region" aria-label="When Asha K is available" tabindex="0"' in text(
+        broker.get(url)
+    )
     refused = broker.post(url, data=line_form(world, days=["mon", "sat"], time_bands=["morning"]))
     assert "Asha K is not available on Saturday morning" in error_summary(refused)
     assert lines(session, world.plan.id) == []
@@ -531,9 +578,10 @@ def test_swapping_to_a_suggested_offer_keeps_quantity_stream_and_outcomes(app, s
     )
     assert [o.id for o in after.outcomes] == [world.plan.outcomes[0].id]
     assert (after.days, after.time_bands, after.start_on) == (["mon"], ["morning"], line.start_on)
-    page = page_text(broker.get(f"/plans/{world.plan.id}/build"))
+    notice = change_notice(broker.get(f"/plans/{world.plan.id}/build"), f"line-{line.id}")
+    assert "Swapped “Dear care” for “Cheap care”." in notice
     # £20 x 6 x 26 = £3,120 a year: £60.00 a week.
-    assert "Swapped “Dear care” for “Cheap care”; the package now costs £60.00 a week." in page
+    assert "The package now costs £60.00 a week (£3,120.00 a year)." in notice
 
 
 def test_swapping_to_an_offer_not_suggested_is_refused(app, session, world):
@@ -554,6 +602,25 @@ def test_swapping_to_an_offer_not_suggested_is_refused(app, session, world):
     assert missing.status_code == 404
 
 
+# --- removing a line -----------------------------------------------------------------------------
+
+
+def test_removing_a_line_in_the_builder_comes_back_to_the_builder(app, session, world):
+    kept = add_offer_line(session, world, world.near)
+    gone = add_offer_line(session, world, world.managed_only, stream_id=world.managed.id)
+    broker = client_for(app, world.broker)
+    removed = broker.post(f"/plans/{world.plan.id}/build/lines/{gone.id}/remove")
+    assert removed.status_code == 302
+    assert removed.headers["Location"].endswith(f"/plans/{world.plan.id}/build#lines")
+    assert [line.id for line in lines(session, world.plan.id)] == [kept.id]
+    notice = change_notice(broker.get(f"/plans/{world.plan.id}/build"), "lines")
+    assert "Removed “Meanwood day centre” from the package." in notice
+    assert "The package now costs £135.00 a week (£7,020.00 a year)." in notice
+    missing = broker.post(f"/plans/{world.plan.id}/build/lines/{gone.id}/remove")
+    assert missing.status_code == 404
+    assert len(lines(session, world.plan.id)) == 1
+
+
 # --- who may do what ------------------------------------------------------------------------------
 
 
@@ -569,6 +636,8 @@ def test_someone_elses_plan_is_not_found_on_every_route(app, session, world):
         assert client.post(add, data=line_form(world)).status_code == 404
         swap = f"/plans/{world.plan.id}/lines/{line.id}/swap"
         assert client.post(swap, data={"offer_id": str(world.near.id)}).status_code == 404
+        remove = f"/plans/{world.plan.id}/build/lines/{line.id}/remove"
+        assert client.post(remove).status_code == 404
     # The broker's own plan page works; a line id of another plan is not found.
     mine = client_for(app, world.broker)
     assert mine.get(f"/plans/{other_plan.id}/build").status_code == 404
@@ -598,6 +667,9 @@ def test_a_plan_that_is_not_a_draft_is_read_only(app, session, world):
     assert posted.status_code == 302
     swap = broker.post(f"/plans/{world.plan.id}/lines/{line.id}/swap", data={"offer_id": "1"})
     assert swap.status_code == 302
+    remove = broker.post(f"/plans/{world.plan.id}/build/lines/{line.id}/remove")
+    assert remove.status_code == 302
+    assert remove.headers["Location"].endswith(f"/plans/{world.plan.id}")
     assert len(lines(session, world.plan.id)) == 1
 
 
@@ -644,10 +716,21 @@ def test_posts_without_a_csrf_token_are_refused(app, session, world):
             f"/plans/{world.plan.id}/lines/{line.id}/swap", data={"offer_id": str(world.near.id)}
         )
         assert swap.status_code == 400
+        remove = broker.post(f"/plans/{world.plan.id}/build/lines/{line.id}/remove")
+        assert remove.status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
         g.pop("csrf_token", None)
     assert len(lines(session, world.plan.id)) == 1
+
+
+def test_the_holder_reads_about_themselves_as_you(app, world):
+    page = page_text(client_for(app, world.holder).get(f"/plans/{world.plan.id}/build"))
+    assert "Find services and personal assistants for you," in page
+    assert "The search starts with what suits you: near LS6" in page
+    assert "Amira Holder" not in page.split("Search the directory")[1].split("Looking for")[0]
+    broker = page_text(client_for(app, world.broker).get(f"/plans/{world.plan.id}/build"))
+    assert "Find services and personal assistants for Amira Holder," in broker
 
 
 def test_a_holder_with_no_area_or_budget_searches_anywhere(app, session, world):

@@ -354,6 +354,12 @@ def test_the_page_shows_the_figures_the_chart_and_the_coverage(app, people):
     assert "Coordination: 7.24%" in page and "Overheads: 3.86%" in page
     assert "Not broken down: 0.89%" in page
     assert "Not broken down: support bought outside the directory" in page
+    # Each such line on its own (descriptions have commas of their own), and the way back.
+    assert re.search(
+        r'no split to go on:</p>\s*<ul class="govuk-list govuk-list--bullet">\s*<li>',
+        text(response),
+    )
+    assert f'href="/plans/{plan.id}/build"' in text(response)
     assert "No support serves it yet" in page  # Feeling safe
     assert "Support that serves no outcome" in page and "Gym membership" in page
     assert f'href="/plans/{plan.id}/summary.csv"' in text(response)
