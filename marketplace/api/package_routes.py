@@ -20,13 +20,12 @@ from marketplace.api.body import Fields, json_object
 from marketplace.api.serialise import line as line_json
 from marketplace.audit.services import record_read
 from marketplace.directory.vocab import DAYS, TIME_BANDS
-from marketplace.errors import NotFound
 from marketplace.extensions import MAX_ID, db
 from marketplace.packages.alternatives import alternatives_for
 from marketplace.packages.rules import check_package
 from marketplace.permissions import PLANNERS
 from marketplace.plans import services
-from marketplace.plans.lines import LineInput, add_line, remove_line, update_line
+from marketplace.plans.lines import LineInput, add_line, line_of, remove_line, update_line
 from marketplace.plans.models import PlanLine, SupportPlan
 from marketplace.plans.vocab import FREQUENCIES, LINE_KINDS, LINE_UNITS
 
@@ -53,13 +52,6 @@ def _checks(plan: SupportPlan) -> dict[str, Any]:
     return check_package(db.session, plan).as_dict()
 
 
-def _line_of(plan: SupportPlan, line_id: int) -> PlanLine:
-    found = next((item for item in plan.lines if item.id == line_id), None)
-    if found is None:
-        raise NotFound("We could not find that line in this plan.")
-    return found
-
-
 @bp.get("/plans/<int:plan_id>/checks")
 @token_required
 def plan_checks(plan_id: int) -> Any:
@@ -75,7 +67,7 @@ def plan_checks(plan_id: int) -> Any:
 def line_alternatives(plan_id: int, line_id: int) -> Any:
     user = api_user()
     plan, _access = services.visible_plan(db.session, user, plan_id)
-    line = _line_of(plan, line_id)
+    line = line_of(plan, line_id)
     found = alternatives_for(db.session, plan, line)
     body = {"line_id": line.id, "alternatives": [item.as_dict() for item in found]}
     record_read(db.session, user, "plan", plan.id, plan.holder_id)
@@ -135,7 +127,7 @@ def update_plan_line(plan_id: int, line_id: int) -> Any:
     require_any_api(*PLANNERS)
     user = api_user()
     # Someone else's plan or line (404), or a plan that is not a draft (409), before the body.
-    current = _line_of(services.editable_plan(db.session, user, plan_id), line_id)
+    current = line_of(services.editable_plan(db.session, user, plan_id), line_id)
     data = _line_input({**_as_sent(current), **json_object()})
     changed = update_line(db.session, user, plan_id, line_id, data)
     plan, _access = services.visible_plan(db.session, user, plan_id)

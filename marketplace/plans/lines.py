@@ -185,7 +185,8 @@ def _checked(session: DbSession, plan: SupportPlan, data: LineInput) -> dict[str
     }
 
 
-def _line_of(plan: SupportPlan, line_id: int) -> PlanLine:
+def line_of(plan: SupportPlan, line_id: int) -> PlanLine:
+    """The plan's line with that id; NotFound (404) for a line of another plan or none."""
     line = next((line for line in plan.lines if line.id == line_id), None)
     if line is None:
         raise NotFound("We could not find that line in this plan.")
@@ -231,7 +232,7 @@ def update_line(
     session: DbSession, actor: Any, plan_id: int, line_id: int, data: LineInput
 ) -> PlanLine:
     plan = editable_plan(session, actor, plan_id)
-    line = _line_of(plan, line_id)
+    line = line_of(plan, line_id)
     values = _checked(session, plan, data)
     _refuse_what_breaks_a_rule(session, plan, data, line.id)
     if line.kind != values["kind"] or line.unit_price_pence != values["unit_price_pence"]:
@@ -244,7 +245,7 @@ def update_line(
 
 def remove_line(session: DbSession, actor: Any, plan_id: int, line_id: int) -> None:
     plan = editable_plan(session, actor, plan_id)
-    line = _line_of(plan, line_id)
+    line = line_of(plan, line_id)
     plan.lines.remove(line)
     record(session, actor, "delete", "plan_line", line_id, plan.holder_id)
     commit(session)
