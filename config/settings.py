@@ -74,6 +74,15 @@ class Settings:
     CONFIRM_LINK_HOURS: int = field(default_factory=lambda: _env_int("CONFIRM_LINK_HOURS", 72))
     INVITE_LINK_HOURS: int = field(default_factory=lambda: _env_int("INVITE_LINK_HOURS", 168))
 
+    # Need adverts: the lowest hourly pay a holder may offer a PA (the National Living Wage for
+    # workers aged 21 and over from 1 April 2026, £12.71) and the highest that is not a typo.
+    MINIMUM_HOURLY_WAGE_PENCE: int = field(
+        default_factory=lambda: _env_int("MINIMUM_HOURLY_WAGE_PENCE", 1271)
+    )
+    MAXIMUM_HOURLY_RATE_PENCE: int = field(
+        default_factory=lambda: _env_int("MAXIMUM_HOURLY_RATE_PENCE", 10000)
+    )
+
     PAGE_SIZE: int = field(default_factory=lambda: _env_int("PAGE_SIZE", 20))
     # Seconds a request waits for another process's search index update before leaving its own
     # update queued (it is applied by the next update or `flask search-sync`).

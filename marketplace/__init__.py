@@ -118,7 +118,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.holders.views import bp as holders
     from marketplace.listings.views import bp as listings
     from marketplace.main.views import bp as main
+    from marketplace.messages.views import bp as messages
     from marketplace.moderation.views import bp as moderation
+    from marketplace.needs.views import bp as needs
     from marketplace.packages.builder_views import bp as builder
     from marketplace.packages.summary_views import bp as package_summary
     from marketplace.plans.views import bp as plans
@@ -137,6 +139,8 @@ def _register_blueprints(app: Flask) -> None:
         plans,
         builder,
         package_summary,
+        needs,
+        messages,
         api,
         api_tokens,
     ):

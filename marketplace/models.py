@@ -24,7 +24,9 @@ from marketplace.directory.models import (
 )
 from marketplace.holders.models import BrokerLink, HolderRecord, Representation
 from marketplace.mail.models import OutboxMessage
+from marketplace.messages.models import Message, MessageThread, ThreadParticipant
 from marketplace.moderation.models import Claim, ListingVersion, Report
+from marketplace.needs.models import NeedAdvert, NeedInterest
 from marketplace.plans.models import PlanEvent, PlanLine, PlanOutcome, SupportPlan
 from marketplace.search.models import IndexJob, SearchLog
 
@@ -44,6 +46,10 @@ __all__ = [
     "Invitation",
     "ListingArea",
     "ListingVersion",
+    "Message",
+    "MessageThread",
+    "NeedAdvert",
+    "NeedInterest",
     "Offer",
     "Organisation",
     "OutboxMessage",
@@ -62,5 +68,6 @@ __all__ = [
     "SearchLog",
     "ShortlistItem",
     "SupportPlan",
+    "ThreadParticipant",
     "User",
 ]

@@ -12,7 +12,7 @@ from marketplace import money
 from marketplace.budgets import vocab as budget_vocab
 from marketplace.directory import vocab
 from marketplace.holders import vocab as holder_vocab
-from marketplace.permissions import Permission, has_any_permission, has_permission
+from marketplace.permissions import PLANNERS, Permission, has_any_permission, has_permission
 from marketplace.plans import vocab as plan_vocab
 
 
@@ -47,6 +47,10 @@ def navigation() -> list[dict[str, Any]]:
     ]
     if current_user.is_authenticated:
         items.extend(_care_items())
+        if has_any_permission(current_user, *PLANNERS):
+            items.append(("Adverts", url_for("needs.index")))
+        if has_permission(current_user, Permission.MANAGE_PA_PROFILE):
+            items.append(("Adverts for you", url_for("needs.pa_needs")))
         if has_permission(current_user, Permission.SHORTLIST):
             items.append(("Shortlist", url_for("directory.shortlist")))
         if has_any_permission(
@@ -57,6 +61,7 @@ def navigation() -> list[dict[str, Any]]:
             items.append(("Moderation", url_for("moderation.queue")))
         if has_permission(current_user, Permission.MANAGE_USERS):
             items.append(("Users", url_for("admin.users")))
+        items.append(("Messages", url_for("messages.index")))
         items.append(("Your account", url_for("accounts.account")))
     else:
         items.append(("Sign in", url_for("accounts.sign_in")))

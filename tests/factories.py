@@ -296,3 +296,27 @@ def link_broker(holder: User, broker: User | None = None, *, status: str = "acti
     )
     db.session.commit()
     return broker
+
+
+def make_need(holder: User, *, posted_by: User | None = None, **fields: Any) -> Any:
+    """An open need advert for ``holder`` in their district (LS6 unless given): Monday and
+    Wednesday mornings, 6 hours a week, £14 an hour, starting in a week."""
+    from marketplace.needs.models import NeedAdvert
+
+    values: dict[str, Any] = {
+        "holder_id": holder.id,
+        "posted_by_id": (posted_by or holder).id,
+        "title": "PA for weekday mornings",
+        "description": "Help getting up, breakfast and a walk.",
+        "district": "LS6",
+        "slots": ["mon:morning", "wed:morning"],
+        "hours_hundredths": 600,
+        "skills": ["personal-care"],
+        "rate_pence": 1400,
+        "start_on": date.today() + timedelta(days=7),
+    }
+    values.update(fields)
+    need = NeedAdvert(**values)
+    db.session.add(need)
+    db.session.commit()
+    return _loaded(need)

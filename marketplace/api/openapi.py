@@ -9,7 +9,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from marketplace.api.need_schemas import NEED_SCHEMAS
 from marketplace.api.schemas import SCHEMAS, Schema, ref
+from marketplace.needs.models import NEED_STATUSES
 from marketplace.plans.models import PLAN_STATUS_VALUES
 from marketplace.search import params as search_params
 
@@ -114,6 +116,105 @@ def _search_parameters() -> list[dict[str, Any]]:
         else:
             found.append(_query(name, schema))
     return found
+
+
+def _need_paths() -> dict[str, Any]:
+    need_id = [_id("need_id", "advert")]
+    all_errors = ("400", "401", "404", "409")
+    return {
+        "/api/v1/needs": {
+            "get": _op(
+                "Need adverts of the holders you plan for (yours, the people you act for or "
+                "broker for), open first, newest first",
+                {"200": _ok(ref("NeedList"))},
+                errors=("400", "401", "404"),
+                tags=("Needs",),
+                parameters=[
+                    _HOLDER,
+                    _query("status", {"type": "string", "enum": list(NEED_STATUSES)}),
+                ],
+            ),
+            "post": _op(
+                "Post a need advert for a holder (the holder, a representative or their broker). "
+                "Refused (400, each field named) with no hours, an end before the start, pay "
+                "below the minimum wage or absurdly high, or an unknown postcode; nothing saved",
+                {"201": _ok(ref("Need"), "Posted; Location names it")},
+                errors=("400", "401", "404"),
+                tags=("Needs",),
+                requestBody=_body("NewNeed"),
+            ),
+        },
+        "/api/v1/needs/{need_id}": {
+            "parameters": need_id,
+            "get": _op(
+                "A need advert (the holder's side)",
+                {"200": _ok(ref("Need"))},
+                errors=("401", "404"),
+                tags=("Needs",),
+            ),
+        },
+        "/api/v1/needs/{need_id}/close": {
+            "parameters": need_id,
+            "post": _op(
+                "Close an advert (409 when it is closed already); interested PAs are told",
+                {"200": _ok(ref("Need"))},
+                errors=all_errors,
+                tags=("Needs",),
+                requestBody=_body("Empty", required=False),
+            ),
+        },
+        "/api/v1/needs/{need_id}/matches": {
+            "parameters": need_id,
+            "get": _op(
+                "Personal assistants and providers' PA services for an advert: eligible ones "
+                "ranked by score, each score broken into its parts with the reason for each; "
+                "excluded ones nearest first, each with the reasons",
+                {"200": _ok(ref("NeedMatches"))},
+                errors=("400", "401", "404"),
+                tags=("Needs",),
+                parameters=[
+                    _query(
+                        "limit",
+                        {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                        "How many of each list to return.",
+                    ),
+                    _query("offset", {"type": "integer", "minimum": 0, "default": 0}),
+                ],
+            ),
+        },
+        "/api/v1/needs/{need_id}/interest": {
+            "parameters": need_id,
+            "post": _op(
+                "Say you are interested in an advert (personal assistants): 201, or 200 when you "
+                "were already. Refused (400, code not_eligible) when a hard constraint rules you out, "
+                "saying why; "
+                "409 when the advert has closed",
+                {
+                    "201": _ok(ref("Interest"), "Interested; the holder's side is told"),
+                    "200": _ok(ref("Interest"), "You were interested already"),
+                },
+                errors=all_errors,
+                tags=("Needs",),
+                requestBody=_body("InterestInput", required=False),
+            ),
+            "delete": _op(
+                "Withdraw your interest (409 when you had not said you were interested)",
+                {"200": _ok(ref("Interest"))},
+                errors=("401", "404", "409"),
+                tags=("Needs",),
+            ),
+        },
+        "/api/v1/pas/me/matching-needs": {
+            "get": _op(
+                "Open adverts in your travel range that you fit, best first, each with how you "
+                "match (personal assistants with a published profile; 404 otherwise, saying "
+                "how to get one). Never the holder's name, id or postcode",
+                {"200": _ok(ref("MatchingNeeds"))},
+                errors=("401", "404"),
+                tags=("Needs",),
+            ),
+        },
+    }
 
 
 def _paths() -> dict[str, Any]:
@@ -309,6 +410,7 @@ def _paths() -> dict[str, Any]:
             "parameters": plan_id,
             "post": _transition("Refer a plan to a panel, saying why (officers)", "RequiredReason"),
         },
+        **_need_paths(),
         "/api/v1/search": {
             "get": _op(
                 "Search the public directory of services, personal assistants and organisations",
@@ -360,7 +462,8 @@ def document() -> dict[str, Any]:
             "title": "Personal budget marketplace API",
             "version": "1.0.0",
             "description": (
-                "Budgets and support plans for the people you may see, and the public directory. "
+                "Budgets, support plans and need adverts for the people you may see, adverts that "
+                "fit a personal assistant, and the public directory. "
                 "Money is in whole pence (18050 is £180.50); dates are ISO 8601; times are UTC. "
                 "Send a personal API token (create one on your account page) as "
                 "`Authorization: Bearer <token>`. Someone else's record answers 404, exactly "
@@ -375,6 +478,7 @@ def document() -> dict[str, Any]:
             {"name": "Me"},
             {"name": "Budgets"},
             {"name": "Plans"},
+            {"name": "Needs", "description": "Need adverts and matching with personal assistants."},
             {"name": "Directory", "description": "Public: no token needed."},
         ],
         "paths": _paths(),
@@ -386,6 +490,6 @@ def document() -> dict[str, Any]:
                     "description": "A personal API token, pbm_…, from your account page.",
                 }
             },
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **NEED_SCHEMAS},
         },
     }

@@ -18,7 +18,7 @@ def ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _obj(
+def obj(
     properties: dict[str, Schema], *, required: list[str] | None = None, **extra: Any
 ) -> Schema:
     return {
@@ -29,9 +29,9 @@ def _obj(
     }
 
 
-def _input(properties: dict[str, Schema], required: list[str]) -> Schema:
+def input_obj(properties: dict[str, Schema], required: list[str]) -> Schema:
     """What a caller sends: unknown fields are refused (400), so typos are caught."""
-    return _obj(properties, required=required, additionalProperties=False)
+    return obj(properties, required=required, additionalProperties=False)
 
 
 ID: Schema = {"type": "integer", "minimum": 1}
@@ -51,11 +51,11 @@ PENCE: Schema = {
 ANY_PENCE: Schema = {"type": "integer", "description": "Money in whole pence."}
 
 
-def _enum(pairs: tuple[tuple[str, str], ...]) -> Schema:
+def enum_of(pairs: tuple[tuple[str, str], ...]) -> Schema:
     return {"type": "string", "enum": [value for value, _ in pairs]}
 
 
-WEEKLY: Schema = _obj(
+WEEKLY: Schema = obj(
     {
         "pence": ANY_PENCE,
         "remainder_pence": {
@@ -68,13 +68,13 @@ WEEKLY: Schema = _obj(
     description="An annual amount per week: annual ÷ 52 rounded down, and the remainder.",
 )
 
-COST: Schema = _obj(
+COST: Schema = obj(
     {"annual_pence": ANY_PENCE, "weekly_pence": ANY_PENCE, "weekly_remainder_pence": ANY_PENCE}
 )
 
-ERROR: Schema = _obj(
+ERROR: Schema = obj(
     {
-        "error": _obj(
+        "error": obj(
             {
                 "code": {
                     "type": "string",
@@ -98,7 +98,7 @@ ERROR: Schema = _obj(
     }
 )
 
-ME: Schema = _obj(
+ME: Schema = obj(
     {
         "id": ID,
         "name": TEXT,
@@ -111,10 +111,10 @@ ME: Schema = _obj(
     }
 )
 
-STREAM: Schema = _obj(
+STREAM: Schema = obj(
     {
         "id": ID,
-        "kind": _enum(STREAM_KINDS),
+        "kind": enum_of(STREAM_KINDS),
         "label": {**TEXT, "description": "Names an 'other' stream, e.g. Access to Work."},
         "name": TEXT,
         "organisation_id": {**OPT_ID, "description": "The provider holding an ISF."},
@@ -123,13 +123,13 @@ STREAM: Schema = _obj(
         "spent_pence": PENCE,
         "remaining_pence": PENCE,
         "entered_weekly": BOOL,
-        "weekly": _obj(
+        "weekly": obj(
             {name: ref("Weekly") for name in ("total", "committed", "spent", "remaining")}
         ),
     }
 )
 
-BUDGET: Schema = _obj(
+BUDGET: Schema = obj(
     {
         "id": ID,
         "holder_id": ID,
@@ -142,7 +142,7 @@ BUDGET: Schema = _obj(
         "indicative_pence": {"type": ["integer", "null"], "minimum": 0},
         "ras_assessment_id": OPT_ID,
         "variance_reason": TEXT,
-        "weekly": _obj({"total": ref("Weekly"), "contribution": ref("Weekly")}),
+        "weekly": obj({"total": ref("Weekly"), "contribution": ref("Weekly")}),
         "set_by_id": ID,
         "created_at": TIME,
         "updated_at": TIME,
@@ -150,9 +150,9 @@ BUDGET: Schema = _obj(
     }
 )
 
-STREAM_INPUT: Schema = _input(
+STREAM_INPUT: Schema = input_obj(
     {
-        "kind": _enum(STREAM_KINDS),
+        "kind": enum_of(STREAM_KINDS),
         "total_pence": {**PENCE, "description": "For the year. Send this or weekly_pence."},
         "weekly_pence": {
             **PENCE,
@@ -170,7 +170,7 @@ _BUDGET_AMOUNTS: dict[str, Schema] = {
     "contribution_pence": {**PENCE, "default": 0},
     "streams": {"type": "array", "items": ref("StreamInput"), "minItems": 1, "maxItems": 20},
 }
-NEW_BUDGET: Schema = _input(
+NEW_BUDGET: Schema = input_obj(
     {
         "holder_id": ID,
         "year_start": DATE,
@@ -180,14 +180,14 @@ NEW_BUDGET: Schema = _input(
     },
     ["holder_id", "year_start", "total_pence", "streams"],
 )
-BUDGET_CHANGE: Schema = _input(
+BUDGET_CHANGE: Schema = input_obj(
     {**_BUDGET_AMOUNTS, "reason": TEXT}, ["total_pence", "streams", "reason"]
 )
 
-OUTCOME: Schema = _obj(
+OUTCOME: Schema = obj(
     {
         "id": ID,
-        "code": _enum(OUTCOMES),
+        "code": enum_of(OUTCOMES),
         "label": TEXT,
         "text": {**TEXT, "description": "The person's own words."},
         "how_met": TEXT,
@@ -195,20 +195,22 @@ OUTCOME: Schema = _obj(
         "line_ids": {"type": "array", "items": ID},
     }
 )
-OUTCOME_INPUT: Schema = _input({"code": _enum(OUTCOMES), "text": TEXT, "how_met": TEXT}, ["code"])
+OUTCOME_INPUT: Schema = input_obj(
+    {"code": enum_of(OUTCOMES), "text": TEXT, "how_met": TEXT}, ["code"]
+)
 
-LINE: Schema = _obj(
+LINE: Schema = obj(
     {
         "id": ID,
-        "kind": _enum(LINE_KINDS),
+        "kind": enum_of(LINE_KINDS),
         "offer_id": OPT_ID,
         "pa_profile_id": OPT_ID,
         "description": TEXT,
         "provider_name": TEXT,
-        "frequency": _enum(FREQUENCIES),
+        "frequency": enum_of(FREQUENCIES),
         "quantity_hundredths": {"type": "integer", "minimum": 1, "description": "1.5 → 150."},
         "quantity": {"type": "string", "examples": ["1.5"]},
-        "unit": _enum(LINE_UNITS),
+        "unit": enum_of(LINE_UNITS),
         "days": {"type": "array", "items": TEXT},
         "time_bands": {"type": "array", "items": TEXT},
         "unit_price_pence": PENCE,
@@ -221,7 +223,7 @@ LINE: Schema = _obj(
     }
 )
 
-EVENT: Schema = _obj(
+EVENT: Schema = obj(
     {
         "id": ID,
         "from_status": {"type": ["string", "null"], "enum": [*PLAN_STATUS_VALUES, None]},
@@ -233,7 +235,7 @@ EVENT: Schema = _obj(
     }
 )
 
-PLAN_SUMMARY: Schema = _obj(
+PLAN_SUMMARY: Schema = obj(
     {
         "id": ID,
         "holder_id": ID,
@@ -256,17 +258,17 @@ PLAN_SUMMARY: Schema = _obj(
     }
 )
 
-STREAM_COST: Schema = _obj(
+STREAM_COST: Schema = obj(
     {
         "stream_id": ID,
-        "kind": _enum(STREAM_KINDS),
+        "kind": enum_of(STREAM_KINDS),
         "name": TEXT,
         "stream_total_pence": PENCE,
         "over_pence": {**ANY_PENCE, "description": "What the plan asks beyond the stream."},
         **COST["properties"],
     }
 )
-PLAN_COSTS: Schema = _obj(
+PLAN_COSTS: Schema = obj(
     {
         "streams": {"type": "array", "items": ref("StreamCost")},
         "unassigned": {**ref("Cost"), "description": "Paid lines no stream pays for yet."},
@@ -275,7 +277,7 @@ PLAN_COSTS: Schema = _obj(
     }
 )
 
-PLAN: Schema = _obj(
+PLAN: Schema = obj(
     {
         **PLAN_SUMMARY["properties"],
         "costs": ref("PlanCosts"),
@@ -285,7 +287,7 @@ PLAN: Schema = _obj(
     }
 )
 
-FINDING: Schema = _obj(
+FINDING: Schema = obj(
     {
         "rule": {"type": "string", "description": "A stable code, e.g. dp_council_run."},
         "severity": {"type": "string", "enum": ["error", "warning", "info"]},
@@ -296,7 +298,7 @@ FINDING: Schema = _obj(
     },
     description="One rule's verdict; at most one of line_id, stream_id, outcome_id is set.",
 )
-STREAM_FIGURES: Schema = _obj(
+STREAM_FIGURES: Schema = obj(
     {
         **STREAM_COST["properties"],
         "available_annual_pence": {**ANY_PENCE, "description": "What the stream has left."},
@@ -308,7 +310,7 @@ STREAM_FIGURES: Schema = _obj(
         "state": {"type": "string", "enum": ["ok", "near", "over"]},
     }
 )
-PACKAGE_CHECKS: Schema = _obj(
+PACKAGE_CHECKS: Schema = obj(
     {
         "ok": {**BOOL, "description": "No errors: nothing in the package stops it."},
         "findings": {"type": "array", "items": ref("Finding")},
@@ -316,7 +318,7 @@ PACKAGE_CHECKS: Schema = _obj(
         "costs": {"anyOf": [ref("PlanCosts"), {"type": "null"}]},
     }
 )
-ALTERNATIVE: Schema = _obj(
+ALTERNATIVE: Schema = obj(
     {
         "offer_id": ID,
         "title": TEXT,
@@ -332,7 +334,7 @@ ALTERNATIVE: Schema = _obj(
         "explanation": TEXT,
     }
 )
-BROKEN_RULE: Schema = _obj(
+BROKEN_RULE: Schema = obj(
     {
         "rule": {
             "type": "string",
@@ -347,14 +349,14 @@ BROKEN_RULE: Schema = _obj(
     },
     description="A package rule that refused the request.",
 )
-LINE_INPUT: Schema = _input(
+LINE_INPUT: Schema = input_obj(
     {
-        "kind": _enum(LINE_KINDS),
+        "kind": enum_of(LINE_KINDS),
         "description": {**TEXT, "description": "Default for an offer or PA: its title or name."},
         "provider_name": TEXT,
-        "frequency": {**_enum(FREQUENCIES), "default": "week"},
+        "frequency": {**enum_of(FREQUENCIES), "default": "week"},
         "quantity_hundredths": {"type": "integer", "minimum": 1, "description": "1.5 → 150."},
-        "unit": {**_enum(LINE_UNITS), "default": "hours"},
+        "unit": {**enum_of(LINE_UNITS), "default": "hours"},
         "unit_price_pence": {**PENCE, "description": "Default: the offer's or the PA's price."},
         "stream_id": OPT_ID,
         "outcome_ids": {"type": "array", "items": ID},
@@ -379,7 +381,7 @@ def _or_null(schema: Schema) -> Schema:
     return nullable
 
 
-LINE_CHANGE: Schema = _obj(
+LINE_CHANGE: Schema = obj(
     {
         name: schema if name in ("kind", "quantity_hundredths") else _or_null(schema)
         for name, schema in LINE_INPUT["properties"].items()
@@ -395,7 +397,7 @@ LINE_CHANGE: Schema = _obj(
 
 
 def _page_of(key: str, item: str) -> Schema:
-    return _obj(
+    return obj(
         {
             key: {"type": "array", "items": ref(item)},
             "total": {"type": "integer", "minimum": 0},
@@ -429,25 +431,25 @@ SCHEMAS: dict[str, Schema] = {
     "StreamFigures": STREAM_FIGURES,
     "PackageChecks": PACKAGE_CHECKS,
     "Alternative": ALTERNATIVE,
-    "Alternatives": _obj(
+    "Alternatives": obj(
         {"line_id": ID, "alternatives": {"type": "array", "items": ref("Alternative")}}
     ),
     "LineInput": LINE_INPUT,
     "LineChange": LINE_CHANGE,
     "BrokenRule": BROKEN_RULE,
-    "NewLine": _obj({"line": ref("Line"), "checks": ref("PackageChecks")}),
-    "LineRemoved": _obj({"checks": ref("PackageChecks")}),
-    "NewPlan": _input(
+    "NewLine": obj({"line": ref("Line"), "checks": ref("PackageChecks")}),
+    "LineRemoved": obj({"checks": ref("PackageChecks")}),
+    "NewPlan": input_obj(
         {"holder_id": ID, "year_start": {**DATE, "description": "Default: the current year."}},
         ["holder_id"],
     ),
-    "PlanChange": _input({"what_matters": TEXT}, ["what_matters"]),
-    "Reason": _input({"reason": TEXT}, []),
-    "RequiredReason": _input({"reason": {**TEXT, "minLength": 1}}, ["reason"]),
-    "Approval": _input(
+    "PlanChange": input_obj({"what_matters": TEXT}, ["what_matters"]),
+    "Reason": input_obj({"reason": TEXT}, []),
+    "RequiredReason": input_obj({"reason": {**TEXT, "minLength": 1}}, ["reason"]),
+    "Approval": input_obj(
         {"reason": TEXT, "review_months": {"type": "integer", "minimum": 1, "default": 12}}, []
     ),
-    "Empty": _input({}, []),
+    "Empty": input_obj({}, []),
     "SearchResults": {
         "type": "object",
         "properties": {

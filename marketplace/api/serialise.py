@@ -13,6 +13,8 @@ from marketplace import money
 from marketplace.accounts.models import User
 from marketplace.budgets.models import Budget, BudgetStream
 from marketplace.directory.vocab import label
+from marketplace.needs.matching import Match, ScorePart
+from marketplace.needs.models import NeedAdvert, NeedInterest
 from marketplace.permissions import ROLE_PERMISSIONS, Role
 from marketplace.plans import costing
 from marketplace.plans.models import PlanEvent, PlanLine, PlanOutcome, SupportPlan
@@ -171,4 +173,114 @@ def plan(item: SupportPlan) -> dict[str, Any]:
         "outcomes": [outcome(entry) for entry in item.outcomes],
         "lines": [line(entry) for entry in item.lines],
         "events": [event(entry) for entry in item.events],
+    }
+
+
+# --- need adverts -------------------------------------------------------------------------------
+
+
+def hours_per_week(hundredths: int) -> float:
+    """Hours a week as a number (750 → 7.5): what the API takes and gives."""
+    return hundredths / 100
+
+
+def _advert(item: NeedAdvert) -> dict[str, Any]:
+    """What an advert asks for, and where to a postcode district: what everyone who may see the
+    advert sees (the personal assistant's view is this and nothing of the holder)."""
+    return {
+        "id": item.id,
+        "title": item.title,
+        "description": item.description,
+        "district": item.district,
+        "slots": list(item.slots or []),
+        "hours_per_week": hours_per_week(item.hours_hundredths),
+        "skills": list(item.skills or []),
+        "languages": list(item.languages or []),
+        "required_checks": list(item.required_checks or []),
+        "start_on": iso_date(item.start_on),
+        "end_on": iso_date(item.end_on),
+        "rate_pence": item.rate_pence,
+        "status": item.status,
+    }
+
+
+def _preferences(item: NeedAdvert) -> dict[str, Any]:
+    return {
+        "preferred_gender": item.preferred_gender,
+        "needs_driver": item.needs_driver,
+        "non_smoker": item.non_smoker,
+        "has_pets": item.has_pets,
+    }
+
+
+def need(item: NeedAdvert) -> dict[str, Any]:
+    """An advert as the holder's side sees it (the holder, a representative, a broker): its
+    preferences as top-level fields, as a new advert sends them."""
+    return {
+        **_advert(item),
+        **_preferences(item),
+        "holder_id": item.holder_id,
+        "posted_by_id": item.posted_by_id,
+        "plan_id": item.plan_id,
+        "council_id": item.council_id,
+        "interested": sum(1 for interest in item.interests if interest.active),
+        "created_at": iso_time(item.created_at),
+        "updated_at": iso_time(item.updated_at),
+        "closed_at": iso_time(item.closed_at),
+    }
+
+
+def pa_need(item: NeedAdvert, found: Match) -> dict[str, Any]:
+    """An advert as a personal assistant may see it. Never who the holder is, who posted it,
+    their plan or their postcode: the holder's side shares who they are by opening a
+    conversation."""
+    return {**_advert(item), "distance_km": found.distance_km, "preferences": _preferences(item)}
+
+
+def score_part(part: ScorePart) -> dict[str, Any]:
+    return {
+        "key": part.key,
+        "label": part.label,
+        "points": part.points,
+        "max_points": part.max_points,
+        "reason": part.reason,
+    }
+
+
+def candidate(found: Match, active: NeedInterest | None, thread_id: int | None) -> dict[str, Any]:
+    """A ranked candidate for an advert, its score broken into its parts; ``active`` is the
+    PA's active interest in the advert, ``thread_id`` the conversation already opened with them."""
+    return {
+        "kind": found.kind,
+        "id": found.candidate_id,
+        "name": found.name,
+        "score": found.score,
+        "distance_km": found.distance_km,
+        "hourly_rate_pence": found.hourly_rate_pence,
+        "interested": active is not None,
+        "interest_note": active.note if active is not None else "",
+        "thread_id": thread_id,
+        "parts": [score_part(part) for part in found.parts],
+    }
+
+
+def excluded(found: Match, active: NeedInterest | None) -> dict[str, Any]:
+    """A candidate a hard constraint rules out, with the reasons."""
+    return {
+        "kind": found.kind,
+        "id": found.candidate_id,
+        "name": found.name,
+        "distance_km": found.distance_km,
+        "interested": active is not None,
+        "reasons": list(found.exclusions),
+    }
+
+
+def interest(item: NeedInterest) -> dict[str, Any]:
+    return {
+        "need_id": item.need_id,
+        "interested": item.active,
+        "note": item.note,
+        "created_at": iso_time(item.created_at),
+        "withdrawn_at": iso_time(item.withdrawn_at),
     }

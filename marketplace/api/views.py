@@ -2,8 +2,8 @@
 
 Views read the request (marketplace.api.body), call one service, and answer with
 marketplace.api.serialise. Errors are ``{"error": {"code", "message"}}`` (marketplace.errors);
-401 comes from marketplace.api.auth. The budget and plan routes are in budget_routes and
-plan_routes; the public search endpoints under /api/v1 live with search.
+401 comes from marketplace.api.auth. The routes are in budget_routes, plan_routes,
+package_routes and need_routes; the public search endpoints under /api/v1 live with search.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import jsonify
 
-from marketplace.api import budget_routes, package_routes, plan_routes, serialise
+from marketplace.api import budget_routes, need_routes, package_routes, plan_routes, serialise
 from marketplace.api.auth import api_user, token_required
 from marketplace.api.blueprint import bp
 from marketplace.api.openapi import document
 
-__all__ = ["bp", "budget_routes", "package_routes", "plan_routes"]
+__all__ = ["bp", "budget_routes", "need_routes", "package_routes", "plan_routes"]
 
 
 @bp.get("/openapi.json")

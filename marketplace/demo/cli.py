@@ -45,7 +45,8 @@ def demo_data(seed: int, scale: float) -> None:
     click.echo(
         f"Demo data, seed {seed}, scale {scale:g}: {len(plan.councils)} councils, "
         f"{len(plan.organisations)} organisations, {len(plan.pas)} PAs, "
-        f"{plan.offer_count} offers, {len(plan.holders)} budget holders planned."
+        f"{plan.offer_count} offers, {len(plan.holders)} budget holders, "
+        f"{len(plan.adverts)} need adverts planned."
     )
     # Thousands of listings: their index jobs are recorded, and `flask reindex` applies them at once.
     with indexing_paused():

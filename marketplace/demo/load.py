@@ -31,7 +31,7 @@ from marketplace.budgets.models import (
     RasQuestion,
     RasTable,
 )
-from marketplace.demo import load_care
+from marketplace.demo import load_adverts, load_care
 from marketplace.demo.councils import council_districts
 from marketplace.demo.organisations import OrganisationPlan
 from marketplace.demo.people import PAPlan
@@ -51,6 +51,7 @@ from marketplace.extensions import DbSession
 from marketplace.holders.models import BrokerLink, HolderRecord, Representation
 from marketplace.moderation.models import ListingVersion
 from marketplace.moderation.snapshots import Listing, kind_of, snapshot
+from marketplace.needs.models import NeedAdvert, NeedInterest
 from marketplace.plans.models import PlanEvent, PlanLine, PlanOutcome, SupportPlan
 
 BATCH = 25
@@ -97,7 +98,8 @@ class _New:
 
 class Loader:
     """Loads one plan step by step: councils, accounts, organisations, PAs, then (in
-    ``load_care``) RAS tables and budget holders with their budgets and plans."""
+    ``load_care``) RAS tables and budget holders with their budgets and plans, and last (in
+    ``load_adverts``) need adverts and PAs' replies."""
 
     def __init__(self, session: DbSession, plan: DemoPlan, reference: datetime, progress: Progress):
         self.session = session
@@ -389,6 +391,7 @@ def load(
     loader.pas()
     load_care.ras_tables(loader)
     load_care.holders(loader)
+    load_adverts.adverts(loader)
     return loader.report
 
 
@@ -416,6 +419,8 @@ TABLES: tuple[tuple[str, Any], ...] = (
     ("Plan outcomes", PlanOutcome),
     ("Plan lines", PlanLine),
     ("Plan events", PlanEvent),
+    ("Need adverts", NeedAdvert),
+    ("Replies to need adverts", NeedInterest),
 )
 
 

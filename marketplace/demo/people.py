@@ -184,6 +184,12 @@ def _gender(roll: float, woman: bool) -> str:
     return "female" if woman else "male"
 
 
+def _habits(rng: random.Random) -> dict[str, bool]:
+    """What need adverts ask about: most PAs say they do not smoke (about five in six of the
+    population does not), and a little over half that they are happy to work with pets."""
+    return {"non_smoker": rng.random() < 0.85, "pets_ok": rng.random() < 0.6}
+
+
 def _status(roll: float) -> str:
     """Most listings are published; a few wait for review or are still drafts."""
     if roll < 0.9:
@@ -198,8 +204,12 @@ def plan_pa(
     today: date,
     reference: datetime,
     demo_user: UserPlan | None = None,
+    *,
+    habits: random.Random,
 ) -> PAPlan:
-    """One PA. ``demo_user`` fixes the account (the documented pa@demo.example)."""
+    """One PA. ``demo_user`` fixes the account (the documented pa@demo.example). Smoking and
+    pets are drawn from ``habits``, a stream of their own, so adding them changed nothing else
+    the seed gives; the documented PA does not smoke and is happy with pets."""
     background = "english" if demo_user is not None else names.weighted(rng, spec.backgrounds)
     woman = rng.random() < 0.8
     first, surname = names.person(rng, background, woman=woman)
@@ -245,6 +255,7 @@ def plan_pa(
         "availability": _availability(rng, sleep_in is not None, waking is not None),
         "home_district": home,
         "travel_km": travel,
+        **({"non_smoker": True, "pets_ok": True} if demo_user is not None else _habits(habits)),
         "status": status,
         "last_reviewed_on": (created_at + timedelta(days=2)).date()
         if status == "published"

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from marketplace.demo.adverts import NeedPlan, plan_adverts
 from marketplace.demo.care_records import HolderPlan
 from marketplace.demo.catalogue import ARCHETYPE_BY_KEY, ARCHETYPES
 from marketplace.demo.councils import COUNCIL_BY_CODE, COUNCILS, CouncilSpec
@@ -62,6 +63,8 @@ class DemoPlan:
     ras_tables: list[RasPlan] = field(default_factory=list)
     # Budget holders with their records, links, budgets and support plans; Grace first.
     holders: list[HolderPlan] = field(default_factory=list)
+    # Need adverts (Grace's first) and PAs' replies to them.
+    adverts: list[NeedPlan] = field(default_factory=list)
 
     @property
     def offer_count(self) -> int:
@@ -148,7 +151,15 @@ def build_plan(seed: int, scale: float, today: date) -> DemoPlan:
         rng = random.Random(f"{seed}/pa/{i}")
         council = LEEDS if i == 0 else pa_councils[i]
         pas.append(
-            plan_pa(rng, i, COUNCIL_BY_CODE[council], today, reference, PA if i == 0 else None)
+            plan_pa(
+                rng,
+                i,
+                COUNCIL_BY_CODE[council],
+                today,
+                reference,
+                PA if i == 0 else None,
+                habits=random.Random(f"{seed}/pa/{i}/habits"),
+            )
         )
     council_officers = officers(seed)
     users = [HOLDER, REPRESENTATIVE, BROKER, ADMIN, *council_officers]
@@ -189,4 +200,5 @@ def build_plan(seed: int, scale: float, today: date) -> DemoPlan:
         )
         seen[scenario] += 1
     ras_tables = [RAS_TABLES[c.code] for c in COUNCILS]
-    return DemoPlan(seed, scale, COUNCILS, users, organisations, pas, ras_tables, holders)
+    adverts = plan_adverts(holders, pas[0])
+    return DemoPlan(seed, scale, COUNCILS, users, organisations, pas, ras_tables, holders, adverts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.clock import today, utcnow
@@ -139,6 +139,9 @@ class PAProfile(db.Model):  # type: ignore[name-defined]
     availability: Mapped[list[str]] = mapped_column(JSON, default=list)
     home_district: Mapped[str] = mapped_column(String(4), index=True)
     travel_km: Mapped[int] = mapped_column(default=10)
+    # What holders' need adverts ask about (a driver: an in-date driving licence check).
+    non_smoker: Mapped[bool] = mapped_column(default=False, server_default=false())
+    pets_ok: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     last_reviewed_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

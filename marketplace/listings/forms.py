@@ -11,13 +11,22 @@ from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import Length
 
 from marketplace.directory import vocab
@@ -118,6 +127,9 @@ class PAProfileForm(FlaskForm):
         "How far you will travel, in kilometres",
         message="Enter how far you will travel as a whole number of kilometres",
     )
+    # Holders' need adverts ask about both; unticked means "not said", never "smokes".
+    non_smoker = BooleanField("I do not smoke", widget=GovCheckboxInput())
+    pets_ok = BooleanField("I am happy to work in homes with pets", widget=GovCheckboxInput())
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 

@@ -292,6 +292,8 @@ class PAProfileInput:
     availability: list[str] = field(default_factory=list)
     home_postcode: str = ""
     travel_km: int | None = 10
+    non_smoker: bool = False
+    pets_ok: bool = False
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> PAProfileInput:
@@ -309,6 +311,9 @@ class PAProfileInput:
             availability=list(data.get("availability") or []),
             home_postcode=data.get("home_district", ""),
             travel_km=data.get("travel_km", 10),
+            # Snapshots taken before PAs were asked about smoking and pets have neither.
+            non_smoker=bool(data.get("non_smoker")),
+            pets_ok=bool(data.get("pets_ok")),
         )
 
 
@@ -369,6 +374,8 @@ def pa_profile_data(profile: PAProfileInput, checks: list[dict[str, Any]]) -> di
         ),
         "home_district": home_district,
         "travel_km": travel,
+        "non_smoker": bool(profile.non_smoker),
+        "pets_ok": bool(profile.pets_ok),
         "checks": checks,
     }
     _raise(errors)

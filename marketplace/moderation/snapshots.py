@@ -88,6 +88,8 @@ PA_PROFILE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("availability", "Availability", "availability"),
     FieldSpec("home_district", "Home postcode district"),
     FieldSpec("travel_km", "Will travel (km)", "int"),
+    FieldSpec("non_smoker", "Non-smoker", "bool"),
+    FieldSpec("pets_ok", "Happy to work with pets", "bool"),
     FieldSpec("checks", "Checks and documents", "checks"),
 )
 

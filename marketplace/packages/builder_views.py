@@ -19,9 +19,11 @@ from flask import (
 from flask_login import current_user
 
 from marketplace.audit.services import record_read
-from marketplace.errors import ValidationFailed
+from marketplace.directory import vocab as directory_vocab
+from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.forms import ActionForm
+from marketplace.needs.services import need_for_planner
 from marketplace.packages import builder, builder_search
 from marketplace.packages.forms import (
     BuilderLineForm,
@@ -108,6 +110,7 @@ def add(plan_id: int) -> Any:
     problems = ErrorSummary()
     if request.method == "GET":
         form.set_defaults(page, request.args.get("stream"))
+        _prefill_from_need(form, page, request.args.get("need"))
     elif form.validate_on_submit():
         try:
             line = plan_services.add_line(db.session, user, plan_id, form.to_input(page))
@@ -133,6 +136,30 @@ def add(plan_id: int) -> Any:
         ),
         400 if problems else 200,
     )
+
+
+def _prefill_from_need(form: BuilderLineForm, page: builder.AddPage, need_arg: str | None) -> None:
+    """Someone found through a need advert (``?need=<id>``) starts as the advert asked: its days
+    and times of day, its hours each week, its start and end dates. An advert the actor may not
+    plan from, or of another holder than the plan's, changes nothing."""
+    if not need_arg or not need_arg.isdigit() or len(need_arg) > 9:
+        return
+    try:
+        need = need_for_planner(db.session, _user(), int(need_arg))
+    except NotFound:
+        return
+    if need.holder_id != page.plan.holder_id:
+        return
+    wanted = [slot.partition(":") for slot in need.slots]
+    days = {day for day, _, _ in wanted}
+    bands = {band for _, _, band in wanted}
+    form.days.data = [day for day, _ in directory_vocab.DAYS if day in days]
+    form.time_bands.data = [band for band, _ in directory_vocab.TIME_BANDS if band in bands]
+    form.quantity_hundredths.data = need.hours_hundredths
+    form.unit.data = "hours"
+    form.frequency.data = "week"
+    form.start_on.data = need.start_on
+    form.end_on.data = need.end_on
 
 
 def _add_title(target: builder.AddTarget) -> str:

@@ -1,0 +1,81 @@
+"""Conversations: the list of a person's threads and one thread, read and replied to.
+
+A thread is shown only to its participants and to whoever may plan for the holder it is about
+(``services.thread_for``); anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import add_errors, render_invalid
+from marketplace.messages import services
+from marketplace.messages.forms import MessageForm
+from marketplace.messages.models import MessageThread
+
+bp = Blueprint("messages", __name__)
+
+EXCERPT_CHARS = 120
+
+
+def _user() -> Any:
+    return current_user._get_current_object()
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a message on one line, cut at a word with "…" when it is longer."""
+    flat = " ".join((text or "").split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+bp.add_app_template_filter(excerpt, "excerpt")
+
+
+@bp.get("/messages")
+@login_required
+def index() -> Any:
+    return render_template("messages/index.html", threads=services.threads_of(db.session, _user()))
+
+
+def _others(thread: MessageThread, user: Any) -> list[str]:
+    return [p.user.name for p in thread.participants if p.user_id != user.id]
+
+
+@bp.route("/messages/<int:thread_id>", methods=["GET", "POST"])
+@login_required
+def thread(thread_id: int) -> Any:
+    user = _user()
+    found = services.thread_for(db.session, user, thread_id)
+    if request.method == "GET":
+        services.mark_read(db.session, user, found)
+        return render_template(
+            "messages/thread.html",
+            thread=found,
+            others=_others(found, user),
+            reply_form=MessageForm(formdata=None),
+        )
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            services.post_message(db.session, user, thread_id, form.body.data or "")
+        except DomainError as error:
+            if error.status_code in (403, 404):
+                raise
+            add_errors(form, error)
+        else:
+            flash("Your message is sent.", "success")
+            return redirect(url_for("messages.thread", thread_id=thread_id, _anchor="reply"))
+    return render_invalid(
+        "messages/thread.html",
+        form,
+        thread=found,
+        others=_others(found, user),
+        reply_form=form,
+    )

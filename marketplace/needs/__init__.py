@@ -1,0 +1,1 @@
+"""Need adverts: a holder asks for a personal assistant, and explainable matching both ways."""

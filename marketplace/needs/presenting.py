@@ -1,0 +1,82 @@
+"""What the need-advert pages show, worked out from the services' answers: the matches page in
+pages of 20 with the "not matched" list beside it, and advert facts in words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from marketplace.directory import vocab
+from marketplace.errors import NotFound
+from marketplace.extensions import DbSession
+from marketplace.needs.matching import Match, match_need
+from marketplace.needs.models import NeedAdvert, NeedInterest
+from marketplace.needs.services import existing_threads
+from marketplace.pagination import Page
+
+MATCHES_PER_PAGE = 20
+EXCLUDED_SHOWN = 20
+
+
+def when_text(slots: Iterable[str]) -> str:
+    """'mon:morning', 'mon:evening', 'wed:morning' -> 'Monday morning and evening; Wednesday
+    morning', days in week order (unknown slots are left out)."""
+    wanted = set(slots)
+    days = []
+    for day, day_label in vocab.DAYS:
+        bands = [label.lower() for band, label in vocab.TIME_BANDS if f"{day}:{band}" in wanted]
+        if bands:
+            listed = bands[0] if len(bands) == 1 else f"{', '.join(bands[:-1])} and {bands[-1]}"
+            days.append(f"{day_label} {listed}")
+    return "; ".join(days)
+
+
+def active_interests(need: NeedAdvert) -> dict[int, NeedInterest]:
+    """{PA profile id: interest} of the PAs who replied and have not withdrawn."""
+    return {i.pa_profile_id: i for i in need.interests if i.active}
+
+
+@dataclass
+class MatchesPage:
+    need: NeedAdvert
+    page: Page  # of Match, eligible ones, best first
+    excluded: list[Match]  # the nearest EXCLUDED_SHOWN not matched, each with its reasons
+    more_excluded: int  # not matched, and not shown
+    too_far_away: int  # beyond any PA's travel range: not scored at all
+    interests: dict[int, NeedInterest] = field(default_factory=dict)
+    threads: dict[int, int] = field(default_factory=dict)  # PA profile id -> thread id
+
+    @property
+    def replies(self) -> int:
+        return len(self.interests)
+
+    def interest_of(self, match: Match) -> NeedInterest | None:
+        return self.interests.get(match.candidate_id) if match.kind == "pa" else None
+
+    def thread_of(self, match: Match) -> int | None:
+        return self.threads.get(match.candidate_id) if match.kind == "pa" else None
+
+
+def matches_page(session: DbSession, need: NeedAdvert, number: int) -> MatchesPage:
+    """Page ``number`` of the advert's ranked matches (NotFound past the last page). Reads only."""
+    found = match_need(session, need)
+    total = len(found.matches)
+    pages = max(1, -(-total // MATCHES_PER_PAGE))
+    if number > pages:
+        raise NotFound(f"There is no page {number}. The matches have {pages} pages.")
+    start = (number - 1) * MATCHES_PER_PAGE
+    page = Page(
+        items=found.matches[start : start + MATCHES_PER_PAGE],
+        page=number,
+        per_page=MATCHES_PER_PAGE,
+        total=total,
+    )
+    return MatchesPage(
+        need=need,
+        page=page,
+        excluded=found.excluded[:EXCLUDED_SHOWN],
+        more_excluded=max(0, len(found.excluded) - EXCLUDED_SHOWN),
+        too_far_away=found.too_far_away,
+        interests=active_interests(need),
+        threads=existing_threads(session, need),
+    )
