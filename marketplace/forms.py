@@ -27,6 +27,14 @@ def add_errors(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*list(field.errors or []), message]
 
 
+def keep_on_form(form: FlaskForm, error: DomainError) -> None:
+    """Show a service's refusal on the form; someone else's object (403/404) is raised again,
+    so the page answers 404 rather than a form that hints the object exists."""
+    if error.status_code in (403, 404):
+        raise error
+    add_errors(form, error)
+
+
 def render_invalid(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
     """Re-show a form whose data was refused: GOV.UK error summary, status 400, nothing saved."""
     return render_template(template, form=form, **context), 400

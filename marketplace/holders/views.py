@@ -16,7 +16,7 @@ from marketplace.audit.services import record as audit
 from marketplace.audit.services import record_read
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, add_errors, render_invalid
+from marketplace.forms import ActionForm, keep_on_form, render_invalid
 from marketplace.holders import links, services, summary
 from marketplace.holders.access import CareAccess, care_access
 from marketplace.holders.forms import (
@@ -132,9 +132,7 @@ def link_representative(holder_id: int) -> Any:
                 relationship_kind=form.relationship_kind.data or "",
             )
         except DomainError as error:
-            if error.status_code in (403, 404):
-                raise
-            add_errors(form, error)
+            keep_on_form(form, error)
         else:
             flash(f"{link.representative.name} can now act for them.", "success")
             return redirect(url_for("holders.people", holder_id=holder_id))
@@ -159,9 +157,7 @@ def _broker_post(holder_id: int, assign: bool) -> Any:
         try:
             link = action(db.session, _user(), holder_id, email=form.email.data or "")
         except DomainError as error:
-            if error.status_code in (403, 404):
-                raise
-            add_errors(form, error)
+            keep_on_form(form, error)
         else:
             done = "is now their broker" if assign else "has been invited. We have emailed them"
             flash(f"{link.broker.name} {done}.", "success")
@@ -252,9 +248,7 @@ def requirements(holder_id: int) -> Any:
                 other_preferences=form.other_preferences.data or "",
             )
         except DomainError as error:
-            if error.status_code in (403, 404):
-                raise
-            add_errors(form, error)
+            keep_on_form(form, error)
         else:
             flash("The requirements are saved.", "success")
             return redirect(url_for("holders.dashboard", holder_id=holder_id))
@@ -327,9 +321,7 @@ def council_people() -> Any:
         try:
             holder = services.add_council_holder(db.session, user, email=form.email.data or "")
         except DomainError as error:
-            if error.status_code in (403, 404):
-                raise
-            add_errors(form, error)
+            keep_on_form(form, error)
         else:
             flash(f"{holder.name} is now on your council's list.", "success")
             return redirect(url_for("holders.council_people"))

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import add_errors, render_invalid
+from marketplace.forms import keep_on_form, render_invalid
 from marketplace.messages import services
 from marketplace.messages.forms import MessageForm
 from marketplace.messages.models import MessageThread
@@ -66,9 +66,7 @@ def thread(thread_id: int) -> Any:
         try:
             services.post_message(db.session, user, thread_id, form.body.data or "")
         except DomainError as error:
-            if error.status_code in (403, 404):
-                raise
-            add_errors(form, error)
+            keep_on_form(form, error)
         else:
             flash("Your message is sent.", "success")
             return redirect(url_for("messages.thread", thread_id=thread_id, _anchor="reply"))

@@ -11,9 +11,10 @@ from collections.abc import Collection, Container, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
+from typing import cast as cast_type
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import ARRAY, ColumnElement, Text, any_, bindparam, cast, select
 
 from marketplace import geo
 from marketplace.directory.models import PACheck, PAProfile
@@ -118,27 +119,97 @@ _PA_COLUMNS = tuple(
     cast(getattr(PAProfile, name), Text) if name in _LISTS else getattr(PAProfile, name)
     for name in PARow._fields[:-1]
 )
-_LIST_AT = tuple(PARow._fields.index(name) for name in _LISTS)
 
 
-def pas_near(session: DbSession, near: list[str], kinds: Collection[str]) -> list[PARow]:
-    """Published PAs living in the ``near`` districts, with their checks of ``kinds``, in two
-    statements whatever their number."""
-    where = (PAProfile.status == "published", PAProfile.home_district.in_(near))
+def _one_of(column: Any, values: list[Any], postgres: bool) -> ColumnElement[bool]:
+    """``column IN values`` for lists of thousands: on PostgreSQL one array parameter
+    (``= ANY(...)``), since a statement with thousands of bound parameters costs the driver
+    more to prepare than the database to run; elsewhere an ordinary IN."""
+    if postgres:
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+class PAPlace(NamedTuple):
+    """A PA as the first, narrow read sees them: enough to say they live too far away."""
+
+    id: int
+    display_name: str
+    home_district: str
+    travel_km: int
+    hourly_rate_pence: int
+
+
+# Ids per statement when reading PAs in full: well under SQLite's and PostgreSQL's limits on
+# bound parameters.
+_IDS_PER_READ = 5_000
+
+
+def pas_near(
+    session: DbSession, distances: Mapping[str, float], kinds: Collection[str]
+) -> tuple[list[PARow], list[PAPlace]]:
+    """Published PAs living in the districts of ``distances`` ({district: km from the need}):
+    those whose own travel range reaches the need in full (``PARow``, with their checks of
+    ``kinds``), the others only as ``PAPlace`` — they are ruled out by distance alone, and
+    reading their lists and checks would be most of the work. Three statements (one more per
+    5,000 PAs within reach)."""
     # Core rows through the session's connection: no ORM objects, no ORM row processing.
     connection = session.connection()
-    checks: dict[int, list[CheckRow]] = {}
-    for pa_id, kind, expires_on in connection.execute(
-        select(PACheck.pa_profile_id, PACheck.kind, PACheck.expires_on)
-        .join(PAProfile, PAProfile.id == PACheck.pa_profile_id)
-        .where(*where, PACheck.kind.in_(sorted(kinds)))
-        .order_by(PACheck.id)
-    ):
-        checks.setdefault(pa_id, []).append(CheckRow(kind, expires_on))
-    found = []
-    for row in connection.execute(select(*_PA_COLUMNS).where(*where)):
-        values = list(row)
-        for at in _LIST_AT:
-            values[at] = Listed(values[at])
-        found.append(PARow._make((*values, checks.get(row[0], ()))))
-    return found
+    postgres = connection.dialect.name == "postgresql"
+    where = (
+        PAProfile.status == "published",
+        _one_of(PAProfile.home_district, sorted(distances), postgres),
+    )
+    places = connection.execute(select(*_PLACE_COLUMNS).where(*where)).all()
+    reach: list[int] = []
+    beyond: list[PAPlace] = []
+    for place in places:  # rows read by name as a PAPlace is: no copy into one
+        if distances[place.home_district] <= place.travel_km:
+            reach.append(place.id)
+        else:
+            beyond.append(cast_place(place))
+    found: list[PARow] = []
+    for at in range(0, len(reach), _IDS_PER_READ):
+        ids = reach[at : at + _IDS_PER_READ]
+        checks: dict[int, list[CheckRow]] = {}
+        for pa_id, kind, expires_on in (
+            connection.execute(
+                select(PACheck.pa_profile_id, PACheck.kind, PACheck.expires_on)
+                .where(
+                    _one_of(PACheck.pa_profile_id, ids, postgres), PACheck.kind.in_(sorted(kinds))
+                )
+                .order_by(PACheck.id)
+            ).all()
+            if kinds
+            else ()
+        ):
+            checks.setdefault(pa_id, []).append(CheckRow(kind, expires_on))
+        for row in connection.execute(
+            select(*_PA_COLUMNS).where(_one_of(PAProfile.id, ids, postgres)).order_by(PAProfile.id)
+        ).all():
+            pa_id, name, home, travel, rate, available, skills, languages, gender, smoke, pets = row
+            found.append(
+                PARow(
+                    pa_id,
+                    name,
+                    home,
+                    travel,
+                    rate,
+                    Listed(available),
+                    Listed(skills),
+                    Listed(languages),
+                    gender,
+                    smoke,
+                    pets,
+                    checks.get(pa_id, ()),
+                )
+            )
+    return found, beyond
+
+
+_PLACE_COLUMNS = tuple(getattr(PAProfile, name) for name in PAPlace._fields)
+
+
+def cast_place(row: Any) -> PAPlace:
+    """A row of ``_PLACE_COLUMNS`` has a PAPlace's fields by name and position already."""
+    return cast_type(PAPlace, row)

@@ -19,7 +19,7 @@ from marketplace.audit.services import record_read
 from marketplace.directory.models import PAProfile
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, add_errors, render_invalid
+from marketplace.forms import ActionForm, keep_on_form, render_invalid
 from marketplace.holders.access import care_access
 from marketplace.messages.forms import MessageForm
 from marketplace.needs import services
@@ -85,9 +85,7 @@ def new(holder_id: int) -> Any:
         try:
             need = services.create_need(db.session, user, holder_id, form.to_input())
         except DomainError as error:
-            if error.status_code in (403, 404):
-                raise
-            add_errors(form, error)
+            keep_on_form(form, error)
         else:
             flash(
                 f"Your advert “{need.title}” is posted. Personal assistants nearby can see "
@@ -165,9 +163,7 @@ def contact(need_id: int, pa_profile_id: int) -> Any:
                 db.session, user, need.id, pa.id, form.body.data or ""
             )
         except DomainError as error:
-            if error.status_code in (403, 404):
-                raise
-            add_errors(form, error)
+            keep_on_form(form, error)
         else:
             flash(
                 f"Your message is sent. {pa.display_name} can now see "
@@ -228,9 +224,7 @@ def interest(need_id: int) -> Any:
     try:
         services.express_interest(db.session, _user(), need_id, form.note.data or "")
     except DomainError as error:
-        if error.status_code in (403, 404):
-            raise
-        add_errors(form, error)
+        keep_on_form(form, error)
         return _pa_need_page(need_id, form, error.status_code)
     flash(
         "We have told them you are interested. If they would like to talk, they will write "

@@ -92,3 +92,12 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 def assert_accessible(page: Any) -> None:
     violations = axe_violations(page)
     assert violations == [], f"axe-core on {page.url}:\n{json.dumps(violations, indent=2)}"
+
+
+def visit(page: Any, path: str | None = None) -> None:
+    """Open ``path`` (or wait for the page a click opened): it has one h1 and axe finds nothing."""
+    if path:
+        page.goto(path)
+    page.wait_for_load_state()
+    assert page.locator("h1").count() == 1, page.url
+    assert_accessible(page)

@@ -7,7 +7,7 @@ import pytest
 
 from marketplace.permissions import Role
 from tests.budgets.helpers import make_ras_table
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import visit
 from tests.e2e.test_listings_pages import browser_sign_in
 from tests.factories import (
     make_budget,
@@ -18,14 +18,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-def _check(page, path: str | None = None) -> None:
-    if path:
-        page.goto(path)
-    page.wait_for_load_state()
-    assert page.locator("h1").count() == 1, page.url
-    assert_accessible(page)
 
 
 def test_holder_pages_pass_axe(app, page):
@@ -42,20 +34,20 @@ def test_holder_pages_pass_axe(app, page):
         stray = make_holder(None)
         email, holder_id, stray_email, stray_id = holder.email, holder.id, stray.email, stray.id
     browser_sign_in(page, stray_email)
-    _check(page, f"/holders/{stray_id}/budget")
-    _check(page, f"/holders/{stray_id}/ras")
+    visit(page, f"/holders/{stray_id}/budget")
+    visit(page, f"/holders/{stray_id}/ras")
     assert "not available" in page.inner_text("h1")
     page.context.clear_cookies()
     browser_sign_in(page, email)
-    _check(page, f"/holders/{holder_id}/budget")
-    _check(page, f"/holders/{holder_id}/ras")
+    visit(page, f"/holders/{holder_id}/budget")
+    visit(page, f"/holders/{holder_id}/ras")
     page.get_by_role("button", name="Work out the indicative budget").click()
-    _check(page)  # the error summary
+    visit(page)  # the error summary
     assert "There is a problem" in page.inner_text(".govuk-error-summary")
     page.get_by_label("I need some help").check()
     page.get_by_label("I need someone with me").check()
     page.get_by_role("button", name="Work out the indicative budget").click()
-    _check(page)
+    visit(page)
     assert "£3,500.00 a year" in page.inner_text("main")
 
 
@@ -68,13 +60,13 @@ def test_officer_pages_pass_axe(app, page):
         table = make_ras_table(leeds, method="bands", bands=((0, 5, 300_000), (9, 20, 900_000)))
         email, holder_id, question_id = officer.email, holder.id, table.questions[0].id
     browser_sign_in(page, email)
-    _check(page, f"/holders/{holder_id}/budget")
-    _check(page, f"/holders/{holder_id}/budget/new")
+    visit(page, f"/holders/{holder_id}/budget")
+    visit(page, f"/holders/{holder_id}/budget/new")
     page.get_by_label("Total budget").fill("-5")
     page.get_by_label("Direct payment").fill("abc")
     page.locator("#other1_name").fill("Access to Work")
     page.get_by_role("button", name="Save budget").click()
-    _check(page)
+    visit(page)
     assert "There is a problem" in page.inner_text(".govuk-error-summary")
 
     page.get_by_label("Weekly: we multiply by 52 for the year").check()
@@ -84,18 +76,18 @@ def test_officer_pages_pass_axe(app, page):
     page.get_by_label("Council-managed").fill("100")
     page.locator("#other1").fill("20")
     page.get_by_role("button", name="Save budget").click()
-    _check(page)
+    visit(page)
     assert "£15,600.00 a year" in page.inner_text("main")
     page.get_by_role("link", name="Change the budget for").click()
-    _check(page)
+    visit(page)
 
-    _check(page, "/council/ras")
-    _check(page, "/council/ras/questions/new")
+    visit(page, "/council/ras")
+    visit(page, "/council/ras/questions/new")
     page.get_by_role("button", name="Save question").click()
-    _check(page)
-    _check(page, f"/council/ras/questions/{question_id}")
+    visit(page)
+    visit(page, f"/council/ras/questions/{question_id}")
     page.goto("/council/ras")
     page.locator("#bands").fill("0-5 | 3000\nnonsense")
     page.get_by_role("button", name="Save settings").click()
-    _check(page)
+    visit(page)
     assert "Line 2" in page.inner_text(".govuk-error-summary")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.permissions import Role
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, visit
 from tests.e2e.test_listings_pages import browser_sign_in
 from tests.factories import (
     link_broker,
@@ -19,12 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-def _check(page, path: str) -> None:
-    page.goto(path)
-    assert page.locator("h1").count() == 1, path
-    assert_accessible(page)
 
 
 def _people(app):
@@ -46,7 +40,7 @@ def test_holder_pages_pass_axe_for_each_role(app, page):
     base = f"/holders/{holder_id}"
     browser_sign_in(page, holder)
     for path in (base, f"{base}/people", f"{base}/requirements"):
-        _check(page, path)
+        visit(page, path)
     page.goto(f"{base}/requirements")
     page.fill("#postcode", "ZZ9 9ZZ")
     page.get_by_role("button", name="Save requirements").click()
@@ -60,17 +54,17 @@ def test_holder_pages_pass_axe_for_each_role(app, page):
 
     page.context.clear_cookies()
     browser_sign_in(page, broker)
-    _check(page, "/caseload")
-    _check(page, base)
+    visit(page, "/caseload")
+    visit(page, base)
 
     page.context.clear_cookies()
     browser_sign_in(page, rep)
-    _check(page, "/caseload")
+    visit(page, "/caseload")
 
     page.context.clear_cookies()
     browser_sign_in(page, officer)
     for path in ("/council/people", base, f"{base}/people", f"{base}/requirements"):
-        _check(page, path)
+        visit(page, path)
     page.goto("/council/people")
     page.fill("#email", "nobody@example.com")
     page.get_by_role("button", name="Add budget holder").click()

@@ -10,17 +10,11 @@ from marketplace.listings import rules, services
 from marketplace.moderation import claims
 from marketplace.moderation.models import Report
 from marketplace.permissions import Role
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, visit
 from tests.e2e.test_listings_pages import browser_sign_in
 from tests.factories import make_council, make_offer, make_organisation, make_user
 
 pytestmark = pytest.mark.e2e
-
-
-def _check(page, path: str) -> None:
-    page.goto(path)
-    assert page.locator("h1").count() == 1, path
-    assert_accessible(page)
 
 
 def test_moderator_pages_pass_axe(app, page):
@@ -61,7 +55,7 @@ def test_moderator_pages_pass_axe(app, page):
         "/moderation/claims",
         f"/moderation/claims/{claim_id}",
     ):
-        _check(page, path)
+        visit(page, path)
 
     page.goto(f"/moderation/versions/{edit_id}")
     page.get_by_role("button", name="Do not approve").click()
@@ -70,7 +64,7 @@ def test_moderator_pages_pass_axe(app, page):
 
     page.goto(f"/moderation/versions/{edit_id}")
     page.get_by_role("button", name="Approve and publish").click()
-    _check(page, f"/listings/offer/{live_id}/history")
+    visit(page, f"/listings/offer/{live_id}/history")
     assert "Live offer, new price" in page.inner_text("main")
 
 
@@ -79,7 +73,7 @@ def test_claim_pages_pass_axe(app, page):
         organisation = make_organisation(claimed_at=None, name="Unclaimed care")
         org_id = organisation.id
         holder_email = make_user(Role.HOLDER).email
-    _check(page, f"/organisations/{org_id}/claim")
+    visit(page, f"/organisations/{org_id}/claim")
     page.get_by_role("button", name="Send request").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
@@ -94,4 +88,4 @@ def test_claim_pages_pass_axe(app, page):
     assert_accessible(page)
 
     browser_sign_in(page, holder_email)
-    _check(page, f"/organisations/{org_id}/claim")
+    visit(page, f"/organisations/{org_id}/claim")

@@ -17,21 +17,13 @@ from marketplace.extensions import db
 from marketplace.needs.models import NeedAdvert, NeedInterest
 from marketplace.permissions import Role
 from marketplace.plans.models import PlanLine
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import visit
 from tests.e2e.test_listings_pages import browser_sign_in
 from tests.factories import make_budget, make_council, make_holder, make_pa, make_plan, make_user
 
 pytestmark = pytest.mark.e2e
 
 LEEDS = ("LS1", "LS2", "LS4", "LS5", "LS6", "LS7", "LS17")
-
-
-def _visit(page, path: str | None = None) -> None:
-    if path:
-        page.goto(path)
-    page.wait_for_load_state()
-    assert page.locator("h1").count() == 1, page.url
-    assert_accessible(page)
 
 
 def _world() -> dict[str, object]:
@@ -85,9 +77,9 @@ def test_holder_posts_a_need_sees_ranked_reasons_pa_replies_and_is_added_to_the_
 
     # Grace posts an advert from her dashboard.
     browser_sign_in(holder, str(world["holder"]))
-    _visit(holder, "/my-support")
+    visit(holder, "/my-support")
     holder.get_by_role("link", name="Post an advert for a personal assistant").click()
-    _visit(holder)
+    visit(holder)
     holder.get_by_label("Title").fill("PA for weekday mornings")
     holder.get_by_label("What the support is for", exact=False).fill(
         "Help getting up, breakfast and a walk to the shops."
@@ -103,11 +95,11 @@ def test_holder_posts_a_need_sees_ranked_reasons_pa_replies_and_is_added_to_the_
     # A pay below the legal minimum is refused first, with the reason, and nothing is saved.
     holder.get_by_label("Hourly pay offered").fill("9.00")
     holder.get_by_role("button", name="Post the advert").click()
-    _visit(holder)
+    visit(holder)
     expect(holder.locator(".govuk-error-summary")).to_contain_text("National Living Wage")
     holder.get_by_label("Hourly pay offered").fill("14.00")
     holder.get_by_role("button", name="Post the advert").click()
-    _visit(holder)
+    visit(holder)
     expect(holder.locator("h1")).to_contain_text("PA for weekday mornings")
 
     # The matches: Joanne first, Sam after her, each with the parts of the score; Pat ruled out.
@@ -129,10 +121,10 @@ def test_holder_posts_a_need_sees_ranked_reasons_pa_replies_and_is_added_to_the_
     # Joanne sees the advert among those that fit her, with the area but not who posted it.
     browser_sign_in(pa, "joanne@example.com")
     pa.get_by_role("link", name="Adverts for you").first.click()
-    _visit(pa)
+    visit(pa)
     expect(pa.locator("main")).to_contain_text("PA for weekday mornings")
     pa.get_by_role("link", name="PA for weekday mornings").first.click()
-    _visit(pa)
+    visit(pa)
     main = pa.locator("main")
     expect(main).to_contain_text("LS6")
     expect(main).not_to_contain_text("Grace")
@@ -140,7 +132,7 @@ def test_holder_posts_a_need_sees_ranked_reasons_pa_replies_and_is_added_to_the_
     expect(main).not_to_contain_text("LS6 1AA")
     pa.get_by_label("A note for them (optional)").fill("I live nearby and can start next week.")
     pa.get_by_role("button", name="I'm interested").click()
-    _visit(pa)
+    visit(pa)
     expect(pa.locator("#reply")).to_be_visible()
     with app.app_context():
         assert db.session.scalar(select(NeedInterest.note)) == (
@@ -148,16 +140,16 @@ def test_holder_posts_a_need_sees_ranked_reasons_pa_replies_and_is_added_to_the_
         )
 
     # Grace sees Joanne's reply beside her match and adds her to the draft plan.
-    _visit(holder, f"/needs/{need_id}")
+    visit(holder, f"/needs/{need_id}")
     first = holder.locator("ol.govuk-list > li").first
     expect(first).to_contain_text("I live nearby and can start next week.")
     first.get_by_role("button", name=re.compile("Add to plan")).click()
-    _visit(holder)
+    visit(holder)
     expect(holder.get_by_label("How many")).to_have_value("6")
     holder.get_by_label("Paid from").select_option(index=1)
     holder.get_by_label("Staying independent", exact=True).check()
     holder.get_by_role("button", name="Add to the package").click()
-    _visit(holder)
+    visit(holder)
     expect(holder.locator(".govuk-notification-banner")).to_contain_text("Joanne W.")
     with app.app_context():
         line = db.session.scalar(select(PlanLine).where(PlanLine.plan_id == world["plan"]))

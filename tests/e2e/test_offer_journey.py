@@ -8,18 +8,11 @@ from __future__ import annotations
 import pytest
 
 from marketplace.permissions import Role
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import visit
 from tests.e2e.test_listings_pages import browser_sign_in
 from tests.factories import make_council, make_organisation, make_user
 
 pytestmark = pytest.mark.e2e
-
-
-def _visit(page, path: str | None = None) -> None:
-    if path:
-        page.goto(path)
-    page.wait_for_load_state()
-    assert_accessible(page)
 
 
 def test_provider_offer_is_approved_by_an_officer_and_found_when_browsing(app, page):
@@ -32,9 +25,9 @@ def test_provider_offer_is_approved_by_an_officer_and_found_when_browsing(app, p
 
     # The provider writes the offer and sends it for review.
     browser_sign_in(page, provider_email)
-    _visit(page, "/your-listings")
+    visit(page, "/your-listings")
     page.get_by_role("link", name="Add an offer").click()
-    _visit(page)
+    visit(page)
     page.fill("#title", "Allotment gardening mornings")
     page.fill("#description", "Grow vegetables with neighbours at the Meanwood allotments.")
     page.select_option("#category", "gardening")
@@ -50,9 +43,9 @@ def test_provider_offer_is_approved_by_an_officer_and_found_when_browsing(app, p
     page.check("input[name=days][value=sat]")
     page.check("input[name=time_bands][value=morning]")
     page.get_by_role("button", name="Save").click()
-    _visit(page)
+    visit(page)
     page.get_by_role("button", name="Send for review").first.click()
-    _visit(page)
+    visit(page)
     assert "Waiting for review" in page.inner_text("main")
 
     # Not public yet.
@@ -62,21 +55,21 @@ def test_provider_offer_is_approved_by_an_officer_and_found_when_browsing(app, p
 
     # The officer for Leeds approves it from the moderation queue.
     browser_sign_in(page, officer_email)
-    _visit(page, "/moderation")
+    visit(page, "/moderation")
     page.get_by_role("link", name="Allotment gardening mornings").click()
-    _visit(page)
+    visit(page)
     page.get_by_role("button", name="Approve and publish").click()
-    _visit(page)
+    visit(page)
     page.context.clear_cookies()
 
     # Anyone browsing gardening in Leeds finds it, with its price and breakdown.
-    _visit(page, "/browse")
+    visit(page, "/browse")
     page.select_option("#category", "gardening")
     page.select_option("#council", leeds_code)
     page.get_by_role("button", name="Apply filters").click()
-    _visit(page)
+    visit(page)
     page.get_by_role("link", name="Allotment gardening mornings").click()
-    _visit(page)
+    visit(page)
     main = page.inner_text("main")
     assert "£4.50" in main and "80%" in main and "12.5%" in main
     assert "Headingley Garden Friends" in main

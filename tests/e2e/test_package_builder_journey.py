@@ -15,7 +15,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.permissions import Role
 from marketplace.plans.models import PlanLine, SupportPlan
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import visit
 from tests.e2e.test_listings_pages import browser_sign_in
 from tests.factories import (
     link_broker,
@@ -32,14 +32,6 @@ from tests.factories import (
 pytestmark = pytest.mark.e2e
 
 LEEDS = ("LS1", "LS2", "LS4", "LS5", "LS6", "LS7")
-
-
-def _visit(page, path: str | None = None) -> None:
-    if path:
-        page.goto(path)
-    page.wait_for_load_state()
-    assert page.locator("h1").count() == 1, page.url
-    assert_accessible(page)
 
 
 def _venue(title: str, org: str, district: str, price_pence: int, **fields) -> None:
@@ -104,12 +96,12 @@ def _search(page, words: str, *, kind: str, stream: str | None = None) -> None:
     if stream:
         page.locator("#search").get_by_label("Paid from").select_option(label=stream)
     page.locator("#search").get_by_role("button", name="Search", exact=True).click()
-    _visit(page)
+    visit(page)
 
 
 def _add(page, title: str) -> None:
     page.locator("#results").get_by_role("button", name=re.compile(f"Add to plan.*{title}")).click()
-    _visit(page)
+    visit(page)
 
 
 def _pay_from(page, stream: str) -> None:
@@ -123,7 +115,7 @@ def _outcome(page, name: str) -> None:
 
 def _save(page, added: str) -> None:
     page.get_by_role("button", name="Add to the package").click()
-    _visit(page)
+    visit(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text(added)
 
 
@@ -135,15 +127,15 @@ def test_broker_builds_a_mixed_package_swaps_to_a_cheaper_offer_and_submits(app,
     # The broker finds Grace on their caseload and opens her plan in the builder.
     browser_sign_in(page, world["broker"])
     page.goto("/caseload")
-    _visit(page)
+    visit(page)
     page.get_by_role("link", name="Grace Okafor").first.click()
-    _visit(page)
+    visit(page)
     page.locator(".app-holder-nav").get_by_role("link", name="Support plan").click()
-    _visit(page)
+    visit(page)
     page.get_by_role("link", name=re.compile("^Revision 1")).click()
-    _visit(page)
+    visit(page)
     page.get_by_role("button", name="Open the package builder").click()
-    _visit(page)
+    visit(page)
     expect(page.locator("h1")).to_have_text("Package builder")
 
     # A personal assistant, paid by the direct payment, on Monday and Tuesday mornings.
@@ -175,7 +167,7 @@ def test_broker_builds_a_mixed_package_swaps_to_a_cheaper_offer_and_submits(app,
     page.locator("#search").get_by_label("Words", exact=False).first.fill("lunch club")
     page.locator("#search").get_by_label("Free only", exact=False).check()
     page.locator("#search").get_by_role("button", name="Search", exact=True).click()
-    _visit(page)
+    visit(page)
     _add(page, "Tuesday lunch club")
     page.get_by_label("How many").fill("1")
     page.get_by_label("Of what").select_option("sessions")
@@ -184,7 +176,7 @@ def test_broker_builds_a_mixed_package_swaps_to_a_cheaper_offer_and_submits(app,
 
     # Grace's son helps with shopping: unpaid support.
     page.get_by_role("link", name="Add unpaid support (family, friend or volunteer)").click()
-    _visit(page)
+    visit(page)
     page.get_by_label("What is it?").fill("Shopping and a cuppa")
     page.get_by_label("Who gives it", exact=False).fill("Tunde (son)")
     page.get_by_label("How many").fill("2")
@@ -204,7 +196,7 @@ def test_broker_builds_a_mixed_package_swaps_to_a_cheaper_offer_and_submits(app,
     expect(card).to_contain_text("Kirkstall day centre")
     expect(card).to_contain_text("£15.00/day cheaper")
     card.get_by_role("button", name=re.compile("Swap to Kirkstall day centre")).click()
-    _visit(page)
+    visit(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Kirkstall day centre")
     expect(package).not_to_contain_text("Over by")
     expect(package.locator("#checks")).to_be_visible()
@@ -212,7 +204,7 @@ def test_broker_builds_a_mixed_package_swaps_to_a_cheaper_offer_and_submits(app,
 
     # The plan goes to the council.
     page.get_by_role("button", name="Submit plan to the council").click()
-    _visit(page)
+    visit(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("sent to the council")
     with app.app_context():
         db.session.expire_all()

@@ -13,20 +13,12 @@ from marketplace.extensions import db
 from marketplace.plans import services
 from marketplace.plans.lines import LineInput
 from marketplace.plans.models import SupportPlan
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import visit
 from tests.e2e.test_listings_pages import browser_sign_in
 from tests.factories import make_holder, make_plan
 from tests.plans.helpers import cast
 
 pytestmark = pytest.mark.e2e
-
-
-def _check(page, path: str | None = None) -> None:
-    if path:
-        page.goto(path)
-    page.wait_for_load_state()
-    expect(page.locator("h1")).to_have_count(1)
-    assert_accessible(page)
 
 
 def test_a_holder_plans_and_an_officer_approves_by_the_labels(app, page, browser):
@@ -47,15 +39,15 @@ def test_a_holder_plans_and_an_officer_approves_by_the_labels(app, page, browser
 
     browser_sign_in(page, holder_email)
     page.goto(f"/holders/{holder_id}/plans")
-    _check(page)
+    visit(page)
     page.get_by_role("button", name="Start a support plan").click()
     expect(page.locator("h1")).to_contain_text("Support plan for")
-    _check(page)
+    visit(page)
 
     page.get_by_role("button", name="Submit plan to the council").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Add at least one outcome")
-    _check(page)
+    visit(page)
 
     page.get_by_label("What matters to you").fill("Getting back to the allotment.")
     page.get_by_role("button", name="Save").click()
@@ -63,7 +55,7 @@ def test_a_holder_plans_and_an_officer_approves_by_the_labels(app, page, browser
 
     page.get_by_role("button", name="Add outcome").click()  # nothing chosen
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select an outcome")
-    _check(page)
+    visit(page)
     page.get_by_label("Outcome", exact=True).select_option("physical-health")
     page.get_by_label("How it will be met").fill("A PA to go to the allotment twice a week.")
     page.get_by_role("button", name="Add outcome").click()
@@ -78,42 +70,42 @@ def test_a_holder_plans_and_an_officer_approves_by_the_labels(app, page, browser
     page.get_by_label("Physical health").check()
     page.get_by_role("button", name="Add line").click()
     expect(page.locator("#lines ~ table").first).to_contain_text("£45.00")
-    _check(page)
+    visit(page)
     plan_url = page.url
     page.get_by_role("link", name=re.compile("^Change Allotment rent")).click()
     expect(page.locator("h1")).to_have_text("Change a line of the plan")
-    _check(page)
+    visit(page)
     page.goto(plan_url)
     page.get_by_role("link", name=re.compile("^Change Physical health")).click()
     expect(page.locator("h1")).to_have_text("Change an outcome")
-    _check(page)
+    visit(page)
     page.goto(plan_url)
 
     page.get_by_role("button", name="Submit plan to the council").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("sent to the council")
     expect(page.locator("#council")).to_contain_text("sent today")
-    _check(page)
+    visit(page)
     page.goto(f"/plans/{earlier.id}")
-    _check(page)
+    visit(page)
 
     page.context.clear_cookies()
     browser_sign_in(page, officer_email)
     page.goto("/council/plans")
-    _check(page)
+    visit(page)
     page.locator("table").first.get_by_role("link", name=re.compile("Amira Holder")).click()
-    _check(page)
+    visit(page)
     page.get_by_label("Review the plan in how many months?").fill("30")
     page.get_by_role("button", name="Approve plan").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("between 1 and 24 months")
-    _check(page)
+    visit(page)
     page.get_by_role("button", name="Reject plan").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason")
-    _check(page)
+    visit(page)
     page.get_by_label("Review the plan in how many months?").fill("12")
     page.get_by_role("button", name="Approve plan").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Plan approved")
     expect(page.locator("#council")).to_contain_text("Approved")
-    _check(page)
+    visit(page)
 
     with app.app_context():
         current = services.current_plan(db.session, holder_id)
@@ -137,16 +129,16 @@ def test_a_refused_line_shows_its_errors_accessibly(app, page):
     page.get_by_role("button", name="Add line").click()  # nothing described, no price
     expect(page.locator(".govuk-error-summary")).to_contain_text("Describe the support")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the price")
-    _check(page)
+    visit(page)
     page.get_by_label("How many").fill("0")
     page.get_by_role("button", name="Add line").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("The number must be more than 0")
-    _check(page)
+    visit(page)
     page.goto(f"/plans/{plan_id}/lines/{line_id}")
     page.get_by_label("How many").fill("lots")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a number")
-    _check(page)
+    visit(page)
 
 
 def test_a_plan_over_its_budget_is_refused_accessibly_at_submission_and_approval(app, page):
@@ -174,7 +166,7 @@ def test_a_plan_over_its_budget_is_refused_accessibly_at_submission_and_approval
     expect(summary).to_contain_text("The lines paid by the direct payment cost £572.00 a year")
     expect(summary).to_contain_text("Choose which budget stream pays for “Swimming”")
     expect(page.locator("#costs ~ table").first).to_contain_text("1 stream over")
-    _check(page)
+    visit(page)
     page.goto(f"/holders/{holder_id}/plans")
     page.get_by_role("button", name="Start a support plan").click()
     expect(page).to_have_url(re.compile(f"/plans/{plan_id}$"))  # the year's draft
@@ -201,7 +193,7 @@ def test_a_plan_over_its_budget_is_refused_accessibly_at_submission_and_approval
     browser_sign_in(page, officer_email)
     page.goto(f"/plans/{plan_id}")
     expect(page.locator("#decide ~ .govuk-warning-text")).to_contain_text("cannot be approved")
-    _check(page)
+    visit(page)
     page.get_by_role("button", name="Approve plan").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Reject the plan")
-    _check(page)
+    visit(page)

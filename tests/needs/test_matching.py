@@ -549,7 +549,7 @@ def test_match_need_reads_the_same_number_of_statements_for_5_or_30_pas(
         session.execute(db.metadata.tables[table].delete())
     session.commit()
     many = _queries_to_match(session, 30)
-    assert few == many == 5, (few, many)
+    assert few == many == 6, (few, many)
 
 
 def test_needs_for_pa_lists_open_needs_in_reach_that_fit_best_first(session: Any) -> None:
