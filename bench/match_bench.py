@@ -24,21 +24,19 @@ candidates in the same order; the benchmark stops if they do not. Target: 200 ms
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import event, insert, select, text
 
-from marketplace import create_app, geo
+from bench.harness import empty_database
+from marketplace import geo
 from marketplace.accounts.models import User
 from marketplace.clock import today
 from marketplace.directory import vocab
@@ -299,28 +297,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--baseline-runs", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="match-bench-") as folder:
-        url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(folder) / 'bench.db'}"
-        app = create_app(
-            {
-                "APP_ENV": "test",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "MAIL_DIR": str(Path(folder) / "mail"),
-                "INDEX_DIR": str(Path(folder) / "index"),
-            }
-        )
-        with app.app_context():
-            if inspect(db.engine).get_table_names():
-                sys.exit(
-                    f"{url.split('@')[-1]} has tables already: give the benchmark an empty one"
-                )
-            db.create_all()
-            try:
-                _run(args)
-            finally:
-                db.session.remove()
-                db.drop_all()
-                db.engine.dispose()
+    with empty_database("match-bench-"):
+        _run(args)
 
 
 def _run(args: argparse.Namespace) -> None:
