@@ -77,6 +77,11 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(money.format_quantity, "quantity")
     app.add_template_filter(lambda value, pairs: vocab.label(pairs, value), "label")
 
+    # The vocabularies are Jinja globals too, so macros imported without context can use them.
+    app.jinja_env.globals.update(
+        vocab=vocab, budget_vocab=budget_vocab, plan_vocab=plan_vocab, holder_vocab=holder_vocab
+    )
+
     @app.context_processor
     def globals_() -> dict[str, Any]:
         return {

@@ -1,8 +1,8 @@
 """Message threads: start one about a topic, post to it, read it. Each call is one transaction.
 
 Who may read and post: the thread's participants, and anyone who may plan for the holder the
-thread is about (a broker or representative linked later joins the thread when they first read
-it). Everyone else gets NotFound. Every new message is emailed (through the outbox) to the
+thread is about (a broker or representative sees it in their list and joins it when they first
+write). Everyone else gets NotFound. Every new message is emailed (through the outbox) to the
 other participants.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +20,7 @@ from marketplace.accounts.models import User
 from marketplace.clock import utcnow
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import DbSession
-from marketplace.holders.access import care_access
+from marketplace.holders.access import care_access, visible_holder_ids
 from marketplace.mail.services import queue_mail
 from marketplace.messages.models import (
     MAX_MESSAGE_CHARS,
@@ -28,6 +28,7 @@ from marketplace.messages.models import (
     MessageThread,
     ThreadParticipant,
 )
+from marketplace.permissions import Role
 from marketplace.urls import absolute_url
 
 THREAD_NOT_FOUND = "We could not find that conversation."
@@ -154,9 +155,13 @@ def post_message(session: DbSession, author: Any, thread_id: int, body: str) -> 
 
 
 def mark_read(session: DbSession, user: Any, thread: MessageThread) -> None:
-    """The user has read the thread up to now (joining it if they may plan for its holder)."""
-    _join(thread, user).last_read_at = utcnow()
-    session.commit()
+    """The user has read the thread up to now. Someone who may plan for the holder but has not
+    written yet is not added to it by reading (the others would see them listed)."""
+    for participant in thread.participants:
+        if participant.user_id == user.id:
+            participant.last_read_at = utcnow()
+            session.commit()
+            return
 
 
 @dataclass(frozen=True)
@@ -167,12 +172,25 @@ class ThreadSummary:
     others: list[str]  # the other participants' names
 
 
+def _planned_holders(user: Any) -> Any:
+    """The holders whose threads the user reads as one of their planners (a representative or
+    broker; a holder's own are theirs already), or None."""
+    if Role(user.role) in {Role.REPRESENTATIVE, Role.BROKER}:
+        return visible_holder_ids(user)
+    return None
+
+
 def threads_of(session: DbSession, user: Any) -> list[ThreadSummary]:
-    """The user's threads, most recent message first."""
+    """The user's threads, most recent message first: those they take part in and, for a
+    representative or broker, those about the holders they plan for."""
+    mine = select(ThreadParticipant.thread_id).where(ThreadParticipant.user_id == user.id)
+    holders = _planned_holders(user)
+    where: ColumnElement[bool] = MessageThread.id.in_(mine)
+    if holders is not None:
+        where = or_(where, MessageThread.holder_id.in_(holders))
     threads = session.scalars(
         select(MessageThread)
-        .join(ThreadParticipant)
-        .where(ThreadParticipant.user_id == user.id)
+        .where(where)
         .order_by(MessageThread.last_message_at.desc(), MessageThread.id.desc())
         .options(selectinload(MessageThread.participants).joinedload(ThreadParticipant.user))
     ).all()
@@ -189,12 +207,13 @@ def threads_of(session: DbSession, user: Any) -> list[ThreadSummary]:
     }
     summaries = []
     for thread in threads:
-        mine = next(p for p in thread.participants if p.user_id == user.id)
+        me = next((p for p in thread.participants if p.user_id == user.id), None)
+        read_at = me.last_read_at if me is not None else None
         message = last.get(thread.id)
         unread = (
             message is not None
             and message.author_id != user.id
-            and (mine.last_read_at is None or mine.last_read_at < message.created_at)
+            and (read_at is None or read_at < message.created_at)
         )
         others = [p.user.name for p in thread.participants if p.user_id != user.id]
         summaries.append(ThreadSummary(thread, message, unread, others))

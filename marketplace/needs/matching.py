@@ -294,12 +294,24 @@ def _nearest_first(match: Match) -> tuple[bool, float, str, str, int]:
 
 
 def rank(matches: list[Match]) -> list[Match]:
-    """Eligible first; then the higher score, the nearer (unknown distance last), the name
-    (ignoring case), and finally kind and id, so equal candidates always come in the same order."""
+    """Eligible first; then the higher score, the cheaper hourly rate (unknown last), the
+    nearer (unknown distance last), the name (ignoring case), and finally kind and id, so equal
+    candidates always come in the same order."""
 
-    def key(match: Match) -> tuple[bool, int, bool, float, str, str, int]:
+    def key(match: Match) -> tuple[bool, int, bool, int, bool, float, str, str, int]:
         missing, km, name, kind, candidate = _nearest_first(match)
-        return (not match.eligible, -match.score, missing, km, name, kind, candidate)
+        rate = match.hourly_rate_pence
+        return (
+            not match.eligible,
+            -match.score,
+            rate is None,
+            rate or 0,
+            missing,
+            km,
+            name,
+            kind,
+            candidate,
+        )
 
     return sorted(matches, key=key)
 

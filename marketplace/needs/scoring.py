@@ -29,9 +29,9 @@ from marketplace.money import format_pence
 PARTS: tuple[tuple[str, str, int], ...] = (
     ("availability", "Availability", 30),
     ("distance", "Distance", 15),
-    ("skills", "Skills and tasks", 20),
+    ("skills", "Skills and tasks", 15),
     ("checks", "Checks", 10),
-    ("rate", "Pay rate", 10),
+    ("rate", "Pay rate", 15),
     ("preferences", "Preferences", 10),
     ("languages", "Languages", 5),
 )
@@ -68,9 +68,12 @@ def unique(values: Iterable[str] | None) -> list[str]:
 
 
 def join(words: Sequence[str], last: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c' (or 'or')."""
+    """'a', 'a and b', 'a, b and c' (or 'or'); 'a; b' when a word has an 'and' or 'or' of its
+    own ("housework and shopping; personal care"), so the list still reads as two things."""
     if len(words) <= 1:
         return "".join(words)
+    if any(f" {joiner} " in word for word in words for joiner in ("and", "or")):
+        return "; ".join(words)
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
@@ -130,6 +133,8 @@ def availability(wanted: tuple[str, ...], free: tuple[str, ...], unsaid: str = "
         reason = (
             "Free at the one time wanted"
             if len(wanted) == 1
+            else "Free for both times wanted"
+            if len(wanted) == 2
             else f"Free for all {len(wanted)} times wanted"
         )
     else:
@@ -237,7 +242,7 @@ def pa_skills(wanted: tuple[str, ...], held: tuple[str, ...]) -> Scored:
     points = top * len(has) // len(wanted)
     n = len(wanted)
     if not lacking:
-        which = "the skill" if n == 1 else f"all {n} skills"
+        which = "the skill" if n == 1 else "both skills" if n == 2 else f"all {n} skills"
         return Scored(points, f"Has {which} asked for: {join(has)}")
     if not has:
         which = "the skill" if n == 1 else f"any of the {n} skills"
@@ -328,15 +333,16 @@ def offer_checks(required: tuple[str, ...]) -> Scored:
 
 @lru_cache(maxsize=4096)
 def hourly_rate(ask: int, offered: int, verb: str = "Asks") -> Scored:
-    """Full points within the rate offered; one point less per 2.5% over it, none at 25% over.
-    Never an exclusion: the holder may decide to pay more."""
+    """Full points within the rate offered, falling evenly to none at twice the rate offered
+    (15 points: one less for each 6.67% over). Never an exclusion: the holder may decide to pay
+    more."""
     top = TOP["rate"]
     if ask <= offered:
         words = f"{verb} {format_pence(ask)} an hour, within the {format_pence(offered)} offered"
         return Scored(top, words)
     over = ask - offered
-    # 10 * over / (25% of offered), rounded up, in integers.
-    points = max(0, top - -(-40 * over // offered))
+    # top * over / offered, rounded up, in integers.
+    points = max(0, top - -(-top * over // offered))
     return Scored(
         points,
         f"{verb} {format_pence(ask)} an hour, {format_pence(over)} more than the "

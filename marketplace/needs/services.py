@@ -432,13 +432,14 @@ def open_conversation(
         need_id=need.id,
     )
     if len(thread.messages) == 1:  # a new conversation: the opener has it in their mail too
+        whose = "your" if actor.id == need.holder_id else f"{need.holder.name}'s"
         queue_mail(
             session,
             actor.email,
             f"You wrote to {pa.display_name}: {need.title}"[:200],
             f"Hello {actor.name},\n\nYou started a conversation with {pa.display_name} about "
-            f"the advert “{need.title}”. They can now see {need.holder.name}'s name, not their "
-            f"address.\n\nFollow the conversation: "
+            f"the advert “{need.title}”. They can now see {whose} name, not "
+            f"{'your' if whose == 'your' else 'their'} address.\n\nFollow the conversation: "
             f"{absolute_url('messages.thread', thread_id=thread.id)}\n",
         )
     record(session, actor, "share", "need_advert", need.id, need.holder_id)

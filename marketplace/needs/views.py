@@ -88,7 +88,7 @@ def new(holder_id: int) -> Any:
             keep_on_form(form, error)
         else:
             flash(
-                f"Your advert “{need.title}” is posted. Personal assistants nearby can see "
+                f"{'Your' if holder_id == user.id else 'The'} advert “{need.title}” is posted. Personal assistants nearby can see "
                 "it now. These are the people who match it.",
                 "success",
             )
@@ -167,7 +167,11 @@ def contact(need_id: int, pa_profile_id: int) -> Any:
         else:
             flash(
                 f"Your message is sent. {pa.display_name} can now see "
-                f"{need.holder.name}'s name, not their address.",
+                + (
+                    "your name, not your address."
+                    if need.holder_id == user.id
+                    else f"{need.holder.name}'s name, not their address."
+                ),
                 "success",
             )
             return redirect(url_for("messages.thread", thread_id=thread.id))

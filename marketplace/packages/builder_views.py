@@ -19,10 +19,10 @@ from flask import (
 from flask_login import current_user
 
 from marketplace.audit.services import record_read
-from marketplace.directory import vocab as directory_vocab
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.forms import ActionForm
+from marketplace.needs.prefill import line_from_need
 from marketplace.needs.services import need_for_planner
 from marketplace.packages import builder, builder_search
 from marketplace.packages.forms import (
@@ -108,9 +108,10 @@ def add(plan_id: int) -> Any:
     form = BuilderLineForm()
     form.set_choices(page)
     problems = ErrorSummary()
+    prefilled = None
     if request.method == "GET":
         form.set_defaults(page, request.args.get("stream"))
-        _prefill_from_need(form, page, request.args.get("need"))
+        prefilled = _prefill_from_need(form, page, request.args.get("need"))
     elif form.validate_on_submit():
         try:
             line = plan_services.add_line(db.session, user, plan_id, form.to_input(page))
@@ -133,33 +134,35 @@ def add(plan_id: int) -> Any:
             line_form=form,
             shown=form.shown(page),
             problems=problems,
+            prefilled=prefilled,
         ),
         400 if problems else 200,
     )
 
 
-def _prefill_from_need(form: BuilderLineForm, page: builder.AddPage, need_arg: str | None) -> None:
-    """Someone found through a need advert (``?need=<id>``) starts as the advert asked: its days
-    and times of day, its hours each week, its start and end dates. An advert the actor may not
-    plan from, or of another holder than the plan's, changes nothing."""
+def _prefill_from_need(
+    form: BuilderLineForm, page: builder.AddPage, need_arg: str | None
+) -> str | None:
+    """Someone found through a need advert (``?need=<id>``) starts as the advert asked, at the
+    times of it they are free: the note returned says what was filled in. An advert the actor
+    may not plan from, or of another holder than the plan's, changes nothing (None)."""
     if not need_arg or not need_arg.isdigit() or len(need_arg) > 9:
-        return
+        return None
     try:
         need = need_for_planner(db.session, _user(), int(need_arg))
     except NotFound:
-        return
+        return None
     if need.holder_id != page.plan.holder_id:
-        return
-    wanted = [slot.partition(":") for slot in need.slots]
-    days = {day for day, _, _ in wanted}
-    bands = {band for _, _, band in wanted}
-    form.days.data = [day for day, _ in directory_vocab.DAYS if day in days]
-    form.time_bands.data = [band for band, _ in directory_vocab.TIME_BANDS if band in bands]
-    form.quantity_hundredths.data = need.hours_hundredths
+        return None
+    prefill = line_from_need(need, page.target.pa, page.target.offer)
+    form.days.data = prefill.days
+    form.time_bands.data = prefill.time_bands
+    form.quantity_hundredths.data = prefill.hours_hundredths
     form.unit.data = "hours"
     form.frequency.data = "week"
-    form.start_on.data = need.start_on
-    form.end_on.data = need.end_on
+    form.start_on.data = prefill.start_on
+    form.end_on.data = prefill.end_on
+    return prefill.note
 
 
 def _add_title(target: builder.AddTarget) -> str:

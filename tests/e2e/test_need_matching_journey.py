@@ -108,7 +108,7 @@ def test_holder_posts_a_need_sees_ranked_reasons_pa_replies_and_is_added_to_the_
     expect(ranked.nth(1)).to_contain_text("Sam C.")
     first = holder.locator("ol.govuk-list > li").first
     expect(first.locator("table")).to_contain_text("Availability")
-    expect(first.locator("table")).to_contain_text("Free for all 2 times wanted")
+    expect(first.locator("table")).to_contain_text("Free for both times wanted")
     second = holder.locator("ol.govuk-list > li").nth(1)
     expect(second.locator("table")).to_contain_text("not Wednesday morning")
     expect(second.locator("table")).to_contain_text("more than the £14.00 offered")
@@ -145,6 +145,7 @@ def test_holder_posts_a_need_sees_ranked_reasons_pa_replies_and_is_added_to_the_
     expect(first).to_contain_text("I live nearby and can start next week.")
     first.get_by_role("button", name=re.compile("Add to plan")).click()
     visit(holder)
+    expect(holder.locator("#prefilled")).to_contain_text("Filled in from the advert")
     expect(holder.get_by_label("How many")).to_have_value("6")
     holder.get_by_label("Paid from").select_option(index=1)
     holder.get_by_label("Staying independent", exact=True).check()

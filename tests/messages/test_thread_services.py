@@ -111,3 +111,18 @@ def test_threads_list_newest_first_and_unread_until_read(session):
     mark_read(session, holder, thread_for(session, holder, older.id))
     assert not threads_of(session, holder)[0].unread
     assert threads_of(session, make_user(Role.PA)) == []
+
+
+def test_a_broker_lists_the_holders_threads_and_reading_does_not_join_them(session):
+    leeds = make_council(districts=("LS6",))
+    holder, pa = make_holder(leeds), make_user(Role.PA)
+    thread = _thread(session, holder, [pa], holder_id=holder.id)
+    broker = link_broker(holder)
+    listed = threads_of(session, broker)
+    assert [s.thread.id for s in listed] == [thread.id]
+    assert listed[0].unread
+    mark_read(session, broker, thread_for(session, broker, thread.id))
+    session.refresh(thread)
+    assert broker.id not in {p.user_id for p in thread.participants}
+    officer = make_user(Role.OFFICER, council=leeds)
+    assert threads_of(session, officer) == []

@@ -135,14 +135,14 @@ def test_a_pa_living_beyond_their_travel_range_is_excluded(session: Any) -> None
 
 def test_skills_none_asked_for_earn_full_points(session: Any) -> None:
     match = score_pa(_need(skills=[]), make_pa(), ON)
-    assert _points_and_reason(match, "skills") == (20, "No particular skills asked for")
+    assert _points_and_reason(match, "skills") == (15, "No particular skills asked for")
 
 
 def test_skills_partly_held_earn_a_share_and_name_what_is_missing(session: Any) -> None:
     need = _need(skills=["personal-care", "medication", "peg-feeding"])
     pa = make_pa(skills=["medication", "personal-care", "household"])
     assert _points_and_reason(score_pa(need, pa, ON), "skills") == (
-        13,
+        10,
         "Has 2 of the 3 skills asked for: personal care and medication support; not PEG feeding",
     )
 
@@ -151,7 +151,7 @@ def test_skills_all_or_none_held_say_so(session: Any) -> None:
     need = _need(skills=["personal-care", "peg-feeding"])
     assert _points_and_reason(
         score_pa(need, make_pa(skills=["peg-feeding", "personal-care"]), ON), "skills"
-    ) == (20, "Has all 2 skills asked for: personal care and PEG feeding")
+    ) == (15, "Has both skills asked for: personal care and PEG feeding")
     assert _points_and_reason(score_pa(need, make_pa(skills=["household"]), ON), "skills") == (
         0,
         "Does not list any of the 2 skills asked for: personal care or PEG feeding",
@@ -223,7 +223,7 @@ def test_no_checks_required_rewards_an_in_date_background_check(session: Any) ->
 def test_rate_within_the_offer_earns_full_points(session: Any) -> None:
     need = _need(rate_pence=1300)
     assert _points_and_reason(score_pa(need, make_pa(hourly_rate_pence=1250), ON), "rate") == (
-        10,
+        15,
         "Asks £12.50 an hour, within the £13.00 offered",
     )
 
@@ -231,12 +231,16 @@ def test_rate_within_the_offer_earns_full_points(session: Any) -> None:
 def test_rate_above_the_offer_loses_points_and_never_excludes(session: Any) -> None:
     need = _need(rate_pence=1300)
     above = score_pa(need, make_pa(hourly_rate_pence=1400), ON)
-    # 10 - ceil(10 * 100 / 325) = 6
+    # 15 - ceil(15 * 100 / 1300) = 13: none left at twice the rate offered
     assert _points_and_reason(above, "rate") == (
-        6,
+        13,
         "Asks £14.00 an hour, £1.00 more than the £13.00 offered",
     )
-    far_above = score_pa(need, make_pa(hourly_rate_pence=1625), ON)
+    double = score_pa(need, make_pa(hourly_rate_pence=2600), ON)
+    assert _part(double, "rate").points == 0
+    nearly_double = score_pa(need, make_pa(hourly_rate_pence=2500), ON)
+    assert _part(nearly_double, "rate").points == 1
+    far_above = score_pa(need, make_pa(hourly_rate_pence=4000), ON)
     assert _part(far_above, "rate").points == 0
     assert far_above.eligible
 
@@ -332,13 +336,13 @@ def test_a_provider_offer_is_scored_with_its_questions_to_ask(session: Any) -> N
     assert [(p.key, p.points, p.reason) for p in match.parts] == [
         ("availability", 30, "Free for all 3 times wanted"),
         ("distance", 15, "Works in LS7 (based 2 km away)"),
-        ("skills", 10, "A provider's service: ask them about personal care"),
+        ("skills", 7, "A provider's service: ask them about personal care"),
         (
             "checks",
             5,
             "The provider checks its staff: ask them to confirm the enhanced DBS check",
         ),
-        ("rate", 10, "Charges £16.00 an hour, within the £17.00 offered"),
+        ("rate", 15, "Charges £16.00 an hour, within the £17.00 offered"),
         ("preferences", 5, "Ask the provider for a female PA"),
         ("languages", 5, "Speaks Polish"),
     ]
@@ -382,10 +386,10 @@ def test_a_provider_at_none_of_the_times_is_excluded(session: Any) -> None:
 def test_provider_prices_not_by_the_hour(session: Any) -> None:
     need = _need()
     visit = score_offer(need, _pa_offer(price_unit="visit", price_pence=3000), ON, councils=())
-    assert _points_and_reason(visit, "rate") == (5, "Priced per visit: ask for a quote")
+    assert _points_and_reason(visit, "rate") == (7, "Priced per visit: ask for a quote")
     assert visit.hourly_rate_pence is None
     free = score_offer(need, _pa_offer(price_unit="free", price_pence=0), ON, councils=())
-    assert _points_and_reason(free, "rate") == (10, "Free of charge")
+    assert _points_and_reason(free, "rate") == (15, "Free of charge")
 
 
 # --- ranking --------------------------------------------------------------------------------------
@@ -393,10 +397,11 @@ def test_provider_prices_not_by_the_hour(session: Any) -> None:
 
 def _scored(candidate: int, points: int, km: float | None, name: str, **kw: Any) -> Match:
     part = ScorePart("availability", "Availability", points, 30, "")
-    return Match(kw.get("kind", "pa"), candidate, name, km, None, (part,), kw.get("out", ()))
+    rate = kw.get("rate")
+    return Match(kw.get("kind", "pa"), candidate, name, km, rate, (part,), kw.get("out", ()))
 
 
-def test_rank_puts_eligible_first_then_score_distance_name_kind_and_id(session: Any) -> None:
+def test_rank_puts_eligible_first_then_score_rate_distance_name_kind_and_id(session: Any) -> None:
     matches = [
         _scored(1, 30, 1.0, "Zed", out=("Not free at any of the times wanted",)),
         _scored(2, 20, None, "Amy"),
@@ -419,6 +424,13 @@ def test_rank_puts_eligible_first_then_score_distance_name_kind_and_id(session: 
         ("pa", 1),  # excluded last, whatever its score
     ]
     assert rank(list(reversed(matches))) == ranked
+
+
+def test_rank_puts_the_cheaper_of_equal_scores_first_whatever_the_distance(session: Any) -> None:
+    dear = _scored(1, 20, 1.0, "Ann", rate=2350)
+    cheap = _scored(2, 20, 9.0, "Zoe", rate=2200)
+    unpriced = _scored(3, 20, 0.5, "Abe")
+    assert [m.candidate_id for m in rank([dear, unpriced, cheap])] == [2, 1, 3]
 
 
 # --- loading --------------------------------------------------------------------------------------

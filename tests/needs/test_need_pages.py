@@ -197,6 +197,25 @@ def test_the_matches_page_ranks_matches_and_explains_each_score(app, session, wo
     assert "Busy Bob" not in matches and "Far Frank" not in matches
 
 
+def test_an_advert_with_every_preference_shows_them_all(app, session, world):
+    need = make_need(
+        world.holder,
+        title="PA who drives",
+        preferred_gender="female",
+        needs_driver=True,
+        non_smoker=True,
+        has_pets=True,
+    )
+    page = text(client_for(app, world.holder).get(f"/needs/{need.id}"))
+    for wanted in (
+        "Female personal assistant preferred",
+        "Must be able to drive",
+        "Must not smoke",
+        "There are pets at home",
+    ):
+        assert wanted in page
+
+
 def test_the_matches_page_read_is_audited(app, session, world):
     client_for(app, world.representative).get(f"/needs/{world.need.id}")
     [row] = audit_rows(session, action="read", subject_type="need_advert")
@@ -300,11 +319,17 @@ def test_with_a_draft_plan_add_goes_to_the_builder_prefilled_from_the_advert(app
     assert location.startswith(f"/plans/{plan.id}/build/add?")
     assert f"pa={world.pa.id}" in location and f"need={world.need.id}" in location
     page = text(client.get(location))
-    assert re.search(r'value="mon"\s+checked', page) and re.search(r'value="wed"\s+checked', page)
+    # Pat is free on Monday morning, not Wednesday's: the line takes the time they are free,
+    # and half the hours, and says so.
+    assert re.search(r'value="mon"\s+checked', page)
+    assert not re.search(r'value="wed"\s+checked', page)
     assert not re.search(r'value="tue"\s+checked', page)
     assert re.search(r'value="morning"\s+checked', page)
     assert not re.search(r'value="evening"\s+checked', page)
-    assert re.search(r'name="quantity_hundredths"[^>]*value="6"', page)
+    assert re.search(r'name="quantity_hundredths"[^>]*value="3"', page)
+    assert "Filled in from the advert “PA for weekday mornings”" in page
+    assert "(not Wednesday morning), so 3 of its 6 hours a week" in page
+    assert "asks £16.50 an hour, more than the £14.00 the advert offers" in page
     assert re.search(r'<option value="hours" selected', page)
     assert re.search(r'<option value="week" selected', page)
     start = world.need.start_on
@@ -349,6 +374,16 @@ def test_writing_to_a_pa_shares_the_holders_name_and_opens_a_thread(app, session
     assert mail_to(session, world.broker.email)  # the opener's own copy
     # Writing again goes to the same conversation.
     assert client.get(url).headers["Location"].endswith(f"/messages/{thread.id}")
+
+
+def test_the_holder_writing_is_told_it_shares_their_own_name(app, session, world):
+    client = client_for(app, world.holder)
+    url = f"/needs/{world.need.id}/pas/{world.pa.id}/conversation"
+    assert "Pat Near will see your name, not your address" in text(client.get(url))
+    page = text(client.post(url, data={"body": "Hello Pat"}, follow_redirects=True))
+    assert "Pat Near can now see your name, not your address." in page
+    [copy] = mail_to(session, world.holder.email)
+    assert "They can now see your name, not your address." in copy.body
 
 
 @pytest.mark.parametrize(("body", "message"), [("   ", "Enter a message"), ("x" * 5001, "5,000")])

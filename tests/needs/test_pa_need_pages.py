@@ -66,6 +66,13 @@ def test_one_advert_as_the_pa_sees_it_names_only_the_area(app, session, world):
     _no_holder_in(page, world)
 
 
+def test_an_advert_with_preferences_shows_them_to_the_pa(app, session, world):
+    need = make_need(world.holder, preferred_gender="female", non_smoker=True)
+    page = text(client_for(app, world.pa_user).get(f"/pa/needs/{need.id}"))
+    assert "Female personal assistant preferred" in page and "Must not smoke" in page
+    _no_holder_in(page, world)
+
+
 @pytest.mark.parametrize("who", ["holder", "broker", "officer"])
 def test_the_pa_pages_are_not_found_for_other_roles(app, session, world, who):
     client = client_for(app, getattr(world, who))
