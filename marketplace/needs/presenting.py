@@ -13,6 +13,7 @@ from marketplace.needs.matching import Match, match_need
 from marketplace.needs.models import NeedAdvert, NeedInterest
 from marketplace.needs.services import existing_threads
 from marketplace.pagination import Page
+from marketplace.plans.services import current_plan
 
 MATCHES_PER_PAGE = 20
 EXCLUDED_SHOWN = 20
@@ -45,6 +46,7 @@ class MatchesPage:
     too_far_away: int  # beyond any PA's travel range: not scored at all
     interests: dict[int, NeedInterest] = field(default_factory=dict)
     threads: dict[int, int] = field(default_factory=dict)  # PA profile id -> thread id
+    in_plan: set[tuple[str, int]] = field(default_factory=set)  # ("pa" | "offer", id)
 
     @property
     def replies(self) -> int:
@@ -52,6 +54,9 @@ class MatchesPage:
 
     def interest_of(self, match: Match) -> NeedInterest | None:
         return self.interests.get(match.candidate_id) if match.kind == "pa" else None
+
+    def is_in_plan(self, match: Match) -> bool:
+        return (match.kind, match.candidate_id) in self.in_plan
 
     def thread_of(self, match: Match) -> int | None:
         return self.threads.get(match.candidate_id) if match.kind == "pa" else None
@@ -79,4 +84,21 @@ def matches_page(session: DbSession, need: NeedAdvert, number: int) -> MatchesPa
         too_far_away=found.too_far_away,
         interests=active_interests(need),
         threads=existing_threads(session, need),
+        in_plan=_in_plan(session, need),
     )
+
+
+def _in_plan(session: DbSession, need: NeedAdvert) -> set[tuple[str, int]]:
+    """The PAs and offers the holder's plan has lines for already (the advert's plan while it
+    is a draft, else the holder's current plan)."""
+    plan = need.plan if need.plan is not None and need.plan.status == "draft" else None
+    plan = plan or current_plan(session, need.holder_id)
+    if plan is None:
+        return set()
+    found: set[tuple[str, int]] = set()
+    for line in plan.lines:
+        if line.pa_profile_id is not None:
+            found.add(("pa", line.pa_profile_id))
+        if line.offer_id is not None:
+            found.add(("offer", line.offer_id))
+    return found

@@ -157,5 +157,8 @@ def test_holder_posts_a_need_sees_ranked_reasons_pa_replies_and_is_added_to_the_
         assert line is not None and line.kind == "pa"
         assert line.days == ["mon", "wed"] and line.time_bands == ["morning"]
         assert line.quantity_hundredths == 600
+    # Back on the matches, Joanne is marked as in the plan.
+    visit(holder, f"/needs/{need_id}")
+    expect(holder.locator("ol.govuk-list > li").first).to_contain_text("In the plan")
     holder_context.close()
     pa_context.close()

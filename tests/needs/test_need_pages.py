@@ -216,6 +216,31 @@ def test_an_advert_with_every_preference_shows_them_all(app, session, world):
         assert wanted in page
 
 
+def test_a_pa_already_in_the_plan_is_marked_so(app, session, world):
+    from datetime import date
+
+    from marketplace.plans.models import PlanLine
+
+    plan = make_plan(world.holder, council=world.leeds)
+    page = text(client_for(app, world.holder).get(f"/needs/{world.need.id}"))
+    assert "In the plan" not in page
+    session.add(
+        PlanLine(
+            plan_id=plan.id,
+            kind="pa",
+            pa_profile_id=world.pa.id,
+            description="Pat Near",
+            unit_price_pence=1650,
+            start_on=date.today(),
+        )
+    )
+    session.commit()
+    session.expire_all()  # the plan's lines were read (empty) by the first page
+    page = text(client_for(app, world.holder).get(f"/needs/{world.need.id}"))
+    assert "In the plan" in page
+    assert "Your support plan has a line for Pat Near already." in page
+
+
 def test_the_matches_page_read_is_audited(app, session, world):
     client_for(app, world.representative).get(f"/needs/{world.need.id}")
     [row] = audit_rows(session, action="read", subject_type="need_advert")
