@@ -9,6 +9,7 @@ holder's side records the read in the audit log.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,6 +17,8 @@ from flask_login import current_user
 
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import record_read
+from marketplace.budgets.forms import example_date
+from marketplace.clock import today
 from marketplace.directory.models import PAProfile
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
@@ -79,7 +82,7 @@ def new(holder_id: int) -> Any:
     if request.method == "GET":
         form = NeedForm.from_input(services.defaults_for(access.record))
         record_read(db.session, user, "holder_record", holder_id, holder_id)
-        return render_template("needs/new.html", form=form, access=access)
+        return render_template("needs/new.html", form=form, access=access, example=_example())
     form = NeedForm()
     if form.validate_on_submit():
         try:
@@ -93,7 +96,12 @@ def new(holder_id: int) -> Any:
                 "success",
             )
             return redirect(url_for("needs.show", need_id=need.id))
-    return render_invalid("needs/new.html", form, access=access)
+    return render_invalid("needs/new.html", form, access=access, example=_example())
+
+
+def _example() -> str:
+    """A start date to show as an example: two weeks from today, as it is typed."""
+    return example_date(today() + timedelta(days=14))
 
 
 @bp.get("/needs/<int:need_id>")

@@ -106,6 +106,8 @@ def test_the_form_starts_from_the_holders_requirements(app, session, world):
     assert re.search(r'name="non_smoker" type="checkbox" value="y" checked', page)
     assert "Do not include names, addresses" in page and "like LS6" in page
     assert "At least £12.71 an hour" in page
+    soon = date.today() + timedelta(days=14)
+    assert f"like {soon.day} {soon.month} {soon.year}" in page  # an example start in the future
     [row] = audit_rows(session, action="read", subject_type="holder_record")
     assert row.actor_id == world.broker.id
 
@@ -217,8 +219,6 @@ def test_an_advert_with_every_preference_shows_them_all(app, session, world):
 
 
 def test_a_pa_already_in_the_plan_is_marked_so(app, session, world):
-    from datetime import date
-
     from marketplace.plans.models import PlanLine
 
     plan = make_plan(world.holder, council=world.leeds)
