@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from marketplace import create_app
 from marketplace.extensions import db, limiter
@@ -144,3 +146,18 @@ def link_in_mail(app: Flask, path_prefix: str) -> str:
         if found:
             return found[-1]
     raise AssertionError(f"no mail with a link to {path_prefix}")
+
+
+@contextmanager
+def statements_run() -> Iterator[list[str]]:
+    """The SQL statements the database is sent inside the block, in order."""
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

@@ -3,12 +3,8 @@ ranking, and loading a need's candidates (or a PA's needs) in a fixed number of 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
-
-from sqlalchemy import event
 
 from marketplace.clock import utcnow
 from marketplace.directory.models import PACheck, PAProfile
@@ -24,6 +20,7 @@ from marketplace.needs.matching import (
     score_pa,
 )
 from marketplace.needs.models import NeedAdvert
+from tests.conftest import statements_run
 from tests.factories import make_council, make_holder, make_offer, make_organisation, make_pa
 
 ON = date.today()
@@ -436,20 +433,6 @@ def test_rank_puts_the_cheaper_of_equal_scores_first_whatever_the_distance(sessi
 # --- loading --------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def test_match_need_ranks_published_pas_in_reach_and_lists_exclusions_nearest_first(
     session: Any,
 ) -> None:
@@ -545,7 +528,7 @@ def _queries_to_match(session: Any, pas: int) -> int:
     need_id = need.id
     session.expunge_all()
     need = session.get(NeedAdvert, need_id)
-    with _statements() as seen:
+    with statements_run() as seen:
         result = match_need(session, need, on=ON)
     assert result.considered == pas + 1
     return len(seen)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from marketplace.extensions import db
 from marketplace.packages.alternatives import alternatives_for, alternatives_for_plan
 from marketplace.plans.models import PlanLine
+from tests.conftest import statements_run
 from tests.factories import (
     make_budget,
     make_council,
@@ -323,16 +323,8 @@ def test_plan_alternatives_match_each_line_and_take_a_handful_of_queries(
     lines.append(add_line(world, stream_id=world["streams"]["managed"].id))
     plan = world["plan"]
     db.session.expire_all()  # start cold: nothing of the plan loaded yet
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_run() as statements:
         found = alternatives_for_plan(db.session, plan)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     # plan, lines, their offers, their streams, the holder, one query per (category, stream)
     assert len(statements) <= 8, statements
     assert set(found) == {line.id for line in lines}

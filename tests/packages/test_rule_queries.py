@@ -5,13 +5,10 @@ each time in a fresh session from the plan's id, as a request starts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from marketplace.extensions import db
 from marketplace.holders.models import HolderRecord
@@ -19,6 +16,7 @@ from marketplace.packages.rules import check_package
 from marketplace.plans import services
 from marketplace.plans.lines import LineInput
 from marketplace.plans.models import PlanLine, SupportPlan
+from tests.conftest import statements_run
 from tests.factories import (
     make_budget,
     make_council,
@@ -32,20 +30,6 @@ from tests.factories import (
 # check_package on a cold session (7 today): the lines with their many-to-ones, the lines'
 # outcomes, the PAs' checks, the budget, its streams, the holder's record, the plan's outcomes.
 MOST_STATEMENTS = 8
-
-
-@contextmanager
-def _counted() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _package(council: Any, lines: int) -> int:
@@ -108,7 +92,7 @@ def test_checking_a_package_costs_the_same_statements_for_5_lines_as_for_20(
         plan = _fresh(plan_id)
         if lines_loaded:  # as after a change in the same session: lines loaded, not their links
             assert plan.lines
-        with _counted() as seen:
+        with statements_run() as seen:
             checks = check_package(session, plan)
         counts[size] = len(seen)
         # Every line was read: each ISF line is noted, each service's price counted.
@@ -133,7 +117,7 @@ def test_adding_a_line_costs_the_same_statements_for_a_5_or_a_20_line_package(
             stream_id=stream_id,
         )
         db.session.remove()
-        with _counted() as seen:
+        with statements_run() as seen:
             services.add_line(session, holder, plan_id, data)
         counts[size] = len(seen)
     assert counts[5] == counts[20], counts
