@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.clock import utcnow
+from marketplace.directory.models import PAProfile
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import DbSession
 from marketplace.holders.access import care_access, visible_holder_ids
@@ -44,6 +45,20 @@ def checked_body(body: str) -> str:
             {"body": f"A message must be {MAX_MESSAGE_CHARS:,} characters or fewer"}
         )
     return text
+
+
+def shown_names(session: DbSession, users: Sequence[Any]) -> dict[int, str]:
+    """{user id: the name conversations show}: a PA by the name on their profile (such as
+    "Joanne W."), never more than they chose to show the public; everyone else by their
+    account name. One query for all the PAs."""
+    names = {user.id: user.name for user in users}
+    pa_ids = [user.id for user in users if user.role == Role.PA.value]
+    if pa_ids:
+        for user_id, display_name in session.execute(
+            select(PAProfile.user_id, PAProfile.display_name).where(PAProfile.user_id.in_(pa_ids))
+        ):
+            names[user_id] = display_name
+    return names
 
 
 def _may_plan_for(session: DbSession, user: Any, holder_id: int | None) -> bool:
@@ -78,6 +93,7 @@ def thread_for(session: DbSession, user: Any, thread_id: int) -> MessageThread:
 
 def _notify(session: DbSession, thread: MessageThread, author: Any, body: str) -> None:
     link = absolute_url("messages.thread", thread_id=thread.id)
+    author_name = shown_names(session, [author])[author.id]
     for participant in thread.participants:
         if participant.user_id == author.id:
             continue
@@ -88,7 +104,7 @@ def _notify(session: DbSession, thread: MessageThread, author: Any, body: str) -
             session,
             user.email,
             f"New message: {thread.subject}"[:200],
-            f"Hello {user.name},\n\n{author.name} wrote:\n\n{body}\n\nRead and reply: {link}\n",
+            f"Hello {user.name},\n\n{author_name} wrote:\n\n{body}\n\nRead and reply: {link}\n",
         )
 
 
@@ -170,6 +186,7 @@ class ThreadSummary:
     last_message: Message | None
     unread: bool
     others: list[str]  # the other participants' names
+    last_author: str = ""  # the name shown for who wrote the last message
 
 
 def _planned_holders(user: Any) -> Any:
@@ -205,6 +222,8 @@ def threads_of(session: DbSession, user: Any) -> list[ThreadSummary]:
         m.thread_id: m
         for m in session.scalars(select(Message).where(Message.id.in_([i for _, i in last_ids])))
     }
+    authors = [m.author for m in last.values()]
+    names = shown_names(session, [p.user for t in threads for p in t.participants] + authors)
     summaries = []
     for thread in threads:
         me = next((p for p in thread.participants if p.user_id == user.id), None)
@@ -215,6 +234,7 @@ def threads_of(session: DbSession, user: Any) -> list[ThreadSummary]:
             and message.author_id != user.id
             and (read_at is None or read_at < message.created_at)
         )
-        others = [p.user.name for p in thread.participants if p.user_id != user.id]
-        summaries.append(ThreadSummary(thread, message, unread, others))
+        others = [names[p.user_id] for p in thread.participants if p.user_id != user.id]
+        author = names.get(message.author_id, "") if message is not None else ""
+        summaries.append(ThreadSummary(thread, message, unread, others, author))
     return summaries

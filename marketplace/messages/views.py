@@ -44,8 +44,13 @@ def index() -> Any:
     return render_template("messages/index.html", threads=services.threads_of(db.session, _user()))
 
 
-def _others(thread: MessageThread, user: Any) -> list[str]:
-    return [p.user.name for p in thread.participants if p.user_id != user.id]
+def _people(thread: MessageThread, user: Any) -> dict[str, Any]:
+    """The names the thread page shows: of the others taking part, and of each author."""
+    names = services.shown_names(
+        db.session, [p.user for p in thread.participants] + [m.author for m in thread.messages]
+    )
+    others = [names[p.user_id] for p in thread.participants if p.user_id != user.id]
+    return {"others": others, "names": names}
 
 
 @bp.route("/messages/<int:thread_id>", methods=["GET", "POST"])
@@ -58,8 +63,8 @@ def thread(thread_id: int) -> Any:
         return render_template(
             "messages/thread.html",
             thread=found,
-            others=_others(found, user),
             reply_form=MessageForm(formdata=None),
+            **_people(found, user),
         )
     form = MessageForm()
     if form.validate_on_submit():
@@ -74,6 +79,6 @@ def thread(thread_id: int) -> Any:
         "messages/thread.html",
         form,
         thread=found,
-        others=_others(found, user),
         reply_form=form,
+        **_people(found, user),
     )

@@ -126,3 +126,24 @@ def test_a_broker_lists_the_holders_threads_and_reading_does_not_join_them(sessi
     assert broker.id not in {p.user_id for p in thread.participants}
     officer = make_user(Role.OFFICER, council=leeds)
     assert threads_of(session, officer) == []
+
+
+def test_a_pa_is_named_as_on_their_profile_never_by_their_full_name(app, session):
+    from tests.conftest import sign_in
+    from tests.factories import make_pa
+
+    holder = make_user(Role.HOLDER, name="Grace Okafor")
+    pa = make_pa(make_user(Role.PA, name="Joanne Walsh"), display_name="Joanne W.")
+    thread = _thread(session, holder, [pa.user])
+    post_message(session, pa.user, thread.id, "Mondays suit me.")
+    [summary] = threads_of(session, holder)
+    assert summary.others == ["Joanne W."] and summary.last_author == "Joanne W."
+    mail = session.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.to_address == holder.email)
+    )
+    assert any("Joanne W. wrote" in body for body in mail)
+    client = app.test_client()
+    sign_in(client, holder.email)
+    for path in ("/messages", f"/messages/{thread.id}"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Joanne W." in page and "Walsh" not in page, path
