@@ -67,6 +67,18 @@ def unique(values: Iterable[str] | None) -> list[str]:
     return list(dict.fromkeys(values or ()))
 
 
+def km_text(km: float, limit: int | None = None) -> str:
+    """A distance as pages and reasons say it: 'under 1 km', '8.4 km', from 10 km whole
+    ('23 km'); against a travel ``limit`` a decimal stays when the whole number would not show
+    the difference ('10.4 km' when they travel up to 10 km; '0.6 km' when up to 0 km)."""
+    if km < 1 and limit is None:
+        return "under 1 km"
+    whole = round(km)
+    if km >= 10 and (limit is None or whole > limit):
+        return f"{whole} km"
+    return f"{km:.1f} km"
+
+
 def join(words: Sequence[str], last: str = "and") -> str:
     """'a', 'a and b', 'a, b and c' (or 'or'); 'a; b' when a word has an 'and' or 'or' of its
     own ("housework and shopping; personal care"), so the list still reads as two things."""
@@ -187,13 +199,12 @@ def pa_distance(district: str, home_district: str, travel_km: int, km: float | N
     if km is None:
         return Scored(0, f"We cannot tell how far {home_district} is from {district}")
     if km > travel_km:
-        shown = f"{round(km)}" if round(km) > travel_km else f"{km:.1f}"
-        reason = f"Lives {shown} km away and travels up to {travel_km} km"
+        reason = f"Lives {km_text(km, travel_km)} away and travels up to {travel_km} km"
         return Scored(0, reason, (reason,))
     points = top - int(10 * km // max(travel_km, 1))
     if home_district == district:
         return Scored(points, f"Lives in {district} too; travels up to {travel_km} km")
-    return Scored(points, f"{km:.1f} km away; travels up to {travel_km} km")
+    return Scored(points, f"{km_text(km, travel_km)} away; travels up to {travel_km} km")
 
 
 def serves(organisation: Organisation, district: str, councils: Collection[str]) -> bool:
@@ -220,7 +231,7 @@ def offer_distance(
     points = max(5, top - int(10 * km // PROVIDER_REACH_KM))
     if organisation.base_district == district:
         return Scored(points, f"Works in {district} and is based there")
-    return Scored(points, f"Works in {district} (based {round(km)} km away)")
+    return Scored(points, f"Works in {district} (based {km_text(km)} away)")
 
 
 # --- skills ---------------------------------------------------------------------------------------

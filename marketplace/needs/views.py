@@ -30,11 +30,13 @@ from marketplace.needs.forms import InterestForm, NeedForm
 from marketplace.needs.matching import needs_for_pa
 from marketplace.needs.models import NeedAdvert
 from marketplace.needs.presenting import matches_page, when_text
+from marketplace.needs.scoring import km_text
 from marketplace.pagination import page_number, pagination_params
 from marketplace.permissions import PLANNERS, Permission, Role, require, require_any
 
 bp = Blueprint("needs", __name__)
 bp.add_app_template_filter(when_text, "when")
+bp.add_app_template_filter(km_text, "km")
 
 PA_NOT_FOUND = "We could not find that personal assistant."
 

@@ -332,7 +332,7 @@ def test_a_provider_offer_is_scored_with_its_questions_to_ask(session: Any) -> N
     assert match.hourly_rate_pence == 1600
     assert [(p.key, p.points, p.reason) for p in match.parts] == [
         ("availability", 30, "Free for all 3 times wanted"),
-        ("distance", 15, "Works in LS7 (based 2 km away)"),
+        ("distance", 15, "Works in LS7 (based 2.0 km away)"),
         ("skills", 7, "A provider's service: ask them about personal care"),
         (
             "checks",
@@ -560,3 +560,15 @@ def test_needs_for_pa_lists_open_needs_in_reach_that_fit_best_first(session: Any
     found = needs_for_pa(session, pa, on=ON)
     assert [need.id for need, _ in found] == [sooner.id, later.id, partial.id]
     assert all(match.eligible and match.candidate_id == pa.id for _, match in found)
+
+
+def test_distances_read_the_same_in_headers_and_reasons() -> None:
+    from marketplace.needs.scoring import km_text
+
+    assert km_text(0.4) == "under 1 km"
+    assert km_text(8.44) == "8.4 km"
+    assert km_text(23.4) == "23 km"
+    assert km_text(23.4, 10) == "23 km"
+    # Rounding must not hide why someone is too far away.
+    assert km_text(10.4, 10) == "10.4 km"
+    assert km_text(0.6, 0) == "0.6 km"
