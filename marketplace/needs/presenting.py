@@ -41,12 +41,14 @@ def active_interests(need: NeedAdvert) -> dict[int, NeedInterest]:
 class MatchesPage:
     need: NeedAdvert
     page: Page  # of Match, eligible ones, best first
-    excluded: list[Match]  # the nearest EXCLUDED_SHOWN not matched, each with its reasons
-    more_excluded: int  # not matched, and not shown
+    excluded: list[Match]  # a page of EXCLUDED_SHOWN not matched (nearest first), with reasons
+    more_excluded: int  # not matched, after this page of them
     too_far_away: int  # beyond any PA's travel range: not scored at all
     interests: dict[int, NeedInterest] = field(default_factory=dict)
     threads: dict[int, int] = field(default_factory=dict)  # PA profile id -> thread id
     in_plan: set[tuple[str, int]] = field(default_factory=set)  # ("pa" | "offer", id)
+    others_page: int = 1  # which page of the not matched this is
+    others_pages: int = 1
 
     @property
     def replies(self) -> int:
@@ -62,13 +64,17 @@ class MatchesPage:
         return self.threads.get(match.candidate_id) if match.kind == "pa" else None
 
 
-def matches_page(session: DbSession, need: NeedAdvert, number: int) -> MatchesPage:
-    """Page ``number`` of the advert's ranked matches (NotFound past the last page). Reads only."""
+def matches_page(session: DbSession, need: NeedAdvert, number: int, others: int = 1) -> MatchesPage:
+    """Page ``number`` of the advert's ranked matches, and page ``others`` of those not matched
+    (NotFound past the last page of either). Reads only."""
     found = match_need(session, need)
     total = len(found.matches)
     pages = max(1, -(-total // MATCHES_PER_PAGE))
     if number > pages:
         raise NotFound(f"There is no page {number}. The matches have {pages} pages.")
+    others_pages = max(1, -(-len(found.excluded) // EXCLUDED_SHOWN))
+    if others > others_pages:
+        raise NotFound(f"There is no page {others} of those not matched: there are {others_pages}.")
     start = (number - 1) * MATCHES_PER_PAGE
     page = Page(
         items=found.matches[start : start + MATCHES_PER_PAGE],
@@ -76,15 +82,18 @@ def matches_page(session: DbSession, need: NeedAdvert, number: int) -> MatchesPa
         per_page=MATCHES_PER_PAGE,
         total=total,
     )
+    first_other = (others - 1) * EXCLUDED_SHOWN
     return MatchesPage(
         need=need,
         page=page,
-        excluded=found.excluded[:EXCLUDED_SHOWN],
-        more_excluded=max(0, len(found.excluded) - EXCLUDED_SHOWN),
+        excluded=found.excluded[first_other : first_other + EXCLUDED_SHOWN],
+        more_excluded=max(0, len(found.excluded) - first_other - EXCLUDED_SHOWN),
         too_far_away=found.too_far_away,
         interests=active_interests(need),
         threads=existing_threads(session, need),
         in_plan=_in_plan(session, need),
+        others_page=others,
+        others_pages=others_pages,
     )
 
 

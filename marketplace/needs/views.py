@@ -113,7 +113,7 @@ def show(need_id: int) -> Any:
     need = services.need_for_planner(db.session, user, need_id)
     number = page_number(request.args.get("page"))
     record_read(db.session, user, "need_advert", need.id, need.holder_id)
-    page = matches_page(db.session, need, number)
+    page = matches_page(db.session, need, number, page_number(request.args.get("others")))
     path = url_for("needs.show", need_id=need.id)
     return render_template(
         "needs/show.html",

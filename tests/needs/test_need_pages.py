@@ -298,6 +298,14 @@ def test_not_matched_shows_the_nearest_twenty_and_counts_the_rest(app, session, 
     assert not_matched.count("Not free at any of the times wanted") == 20
     assert "2 more not shown" in not_matched
     assert "1 personal assistant lives further away than they travel" in not_matched
+    next_link = f'href="/needs/{world.need.id}?others=2#not-matched"'
+    assert next_link in not_matched and "Next 2 not matched" in not_matched
+    second = text(client_for(app, world.holder).get(f"/needs/{world.need.id}?others=2"))
+    rest = second.split('id="not-matched"')[1]
+    assert rest.count("Not free at any of the times wanted") == 2
+    assert "more not shown" not in rest and "Previous 20 not matched" in rest
+    past = client_for(app, world.holder).get(f"/needs/{world.need.id}?others=3")
+    assert past.status_code == 404
 
 
 # --- closing -------------------------------------------------------------------------------------
