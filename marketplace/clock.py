@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
@@ -35,3 +36,15 @@ def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+# The service is for England, Scotland and Wales: times are shown in UK time.
+UK_TIME = ZoneInfo("Europe/London")
+
+
+def uk_time_text(moment: datetime) -> str:
+    """A stored (naive UTC) time as people in the UK read it: '3 December 2026 at 2:05pm'
+    (British Summer Time in summer)."""
+    local = moment.replace(tzinfo=UTC).astimezone(UK_TIME)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"

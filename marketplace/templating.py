@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from marketplace import money
 from marketplace.budgets import vocab as budget_vocab
+from marketplace.clock import uk_time_text
 from marketplace.directory import vocab
 from marketplace.holders import vocab as holder_vocab
 from marketplace.permissions import PLANNERS, Permission, has_any_permission, has_permission
@@ -73,6 +74,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(money.format_pence, "pence")
     app.add_template_filter(money.format_percent, "percent")
     app.add_template_filter(_date, "date")
+    app.add_template_filter(uk_time_text, "uk_time")
     app.add_template_filter(money.describe_weekly, "weekly")
     app.add_template_filter(money.format_quantity, "quantity")
     app.add_template_filter(lambda value, pairs: vocab.label(pairs, value), "label")
