@@ -26,7 +26,7 @@ from marketplace.directory.models import PAProfile
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
 from marketplace.extensions import DbSession
 from marketplace.holders import vocab as holder_vocab
-from marketplace.holders.access import CareAccess, care_access, visible_holder_ids
+from marketplace.holders.access import CareAccess, visible_holder_ids
 from marketplace.holders.models import HolderRecord
 from marketplace.holders.services import council_for_district
 from marketplace.mail.services import queue_mail
@@ -36,6 +36,7 @@ from marketplace.money import format_pence
 from marketplace.needs.matching import Match, score_pa
 from marketplace.needs.models import MAX_HOURS_HUNDREDTHS, NeedAdvert, NeedInterest
 from marketplace.permissions import Role
+from marketplace.plans.common import planner_access
 from marketplace.plans.models import SupportPlan
 from marketplace.plans.services import current_plan
 from marketplace.urls import absolute_url
@@ -203,17 +204,15 @@ def _ordered_slots() -> list[str]:
     return [f"{d}:{b}" for d, _ in vocab.DAYS for b, _ in vocab.TIME_BANDS]
 
 
-def _planner(session: DbSession, actor: Any, holder_id: int) -> CareAccess:
-    access = care_access(session, actor, holder_id)
-    if not access.can_plan:
-        raise NotFound(NEED_NOT_FOUND)
-    return access
+def planner(session: DbSession, actor: Any, holder_id: int) -> CareAccess:
+    """The actor's access to a holder whose adverts they may work on, else NotFound."""
+    return planner_access(session, actor, holder_id, NEED_NOT_FOUND)
 
 
 def create_need(session: DbSession, actor: Any, holder_id: int, data: NeedInput) -> NeedAdvert:
     """Post an advert for a holder the actor plans for. ValidationFailed (nothing saved) names
     every field that is wrong."""
-    access = _planner(session, actor, holder_id)
+    access = planner(session, actor, holder_id)
     values, errors = _checked(session, access, data)
     if errors:
         raise ValidationFailed(errors)
@@ -235,7 +234,7 @@ def need_for_planner(session: DbSession, actor: Any, need_id: int) -> NeedAdvert
     need = session.get(NeedAdvert, need_id)
     if need is None:
         raise NotFound(NEED_NOT_FOUND)
-    _planner(session, actor, need.holder_id)
+    planner(session, actor, need.holder_id)
     return need
 
 
@@ -451,7 +450,7 @@ def plan_to_add_to(session: DbSession, actor: Any, need: NeedAdvert) -> SupportP
     """The draft plan a PA found through this advert goes into: the advert's own plan while it
     is a draft, else the holder's current plan if that is a draft; None when there is none
     (the page then offers to start or revise a plan)."""
-    _planner(session, actor, need.holder_id)
+    planner(session, actor, need.holder_id)
     if need.plan is not None and need.plan.status == "draft":
         return need.plan
     plan = current_plan(session, need.holder_id)

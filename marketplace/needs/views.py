@@ -23,7 +23,6 @@ from marketplace.directory.models import PAProfile
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.forms import ActionForm, keep_on_form, render_invalid
-from marketplace.holders.access import care_access
 from marketplace.messages.forms import MessageForm
 from marketplace.needs import services
 from marketplace.needs.forms import InterestForm, NeedForm
@@ -78,9 +77,7 @@ def _audit_list(user: Any, needs: list[NeedAdvert]) -> None:
 @require_any(*PLANNERS)
 def new(holder_id: int) -> Any:
     user = _user()
-    access = care_access(db.session, user, holder_id)
-    if not access.can_plan:
-        raise NotFound(services.NEED_NOT_FOUND)
+    access = services.planner(db.session, user, holder_id)
     if request.method == "GET":
         form = NeedForm.from_input(services.defaults_for(access.record))
         record_read(db.session, user, "holder_record", holder_id, holder_id)
@@ -145,7 +142,7 @@ def add_to_plan(need_id: int, kind: str, candidate_id: int) -> Any:
     need = services.need_for_planner(db.session, user, need_id)
     plan = services.plan_to_add_to(db.session, user, need)
     if plan is None:
-        access = care_access(db.session, user, need.holder_id)
+        access = services.planner(db.session, user, need.holder_id)
         return render_template("needs/no_draft_plan.html", need=need, access=access)
     # The builder's add page takes ?pa=<id> or ?offer=<id>; need=<id> prefills the line.
     target: dict[str, Any] = {kind: candidate_id}

@@ -132,12 +132,14 @@ def visible_plan(session: DbSession, user: Any, plan_id: int) -> tuple[SupportPl
     return plan, access
 
 
-def planner_access(session: DbSession, actor: Any, holder_id: int) -> CareAccess:
-    """The holder, a representative or an active broker; anyone else NotFound (officers too:
-    they decide plans, they do not write them)."""
+def planner_access(
+    session: DbSession, actor: Any, holder_id: int, not_found: str = PLAN_NOT_FOUND
+) -> CareAccess:
+    """The holder, a representative or an active broker; anyone else NotFound with the message
+    ``not_found`` (officers too: they decide plans, they do not write them)."""
     access = care_access(session, actor, holder_id)
     if not access.can_plan:
-        raise NotFound(PLAN_NOT_FOUND)
+        raise NotFound(not_found)
     return access
 
 
