@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import abort, render_template
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
@@ -25,6 +25,12 @@ def add_errors(form: FlaskForm, error: DomainError) -> None:
                 f for f in form if f.type not in {"CSRFTokenField", "HiddenField", "SubmitField"}
             )
         field.errors = [*list(field.errors or []), message]
+
+
+def check_button_post() -> None:
+    """A button-only POST (an ``ActionForm``) must carry a valid CSRF token, else 400."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
 
 
 def keep_on_form(form: FlaskForm, error: DomainError) -> None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import record_read
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, keep_on_form, render_invalid
+from marketplace.forms import check_button_post, keep_on_form, render_invalid
 from marketplace.holders import links, services, summary
 from marketplace.holders.access import CareAccess, care_access
 from marketplace.holders.forms import (
@@ -38,11 +38,6 @@ def _user() -> Any:
 
 def _access(holder_id: int) -> CareAccess:
     return care_access(db.session, _user(), holder_id)
-
-
-def _checked_action() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
 
 
 _TASK_STATUS = {
@@ -143,7 +138,7 @@ def link_representative(holder_id: int) -> Any:
 @require_any(*HOLDER_READERS)
 def revoke_representative(holder_id: int, link_id: int) -> Any:
     _access(holder_id)
-    _checked_action()
+    check_button_post()
     link = links.revoke_representative(db.session, _user(), holder_id, link_id)
     flash(f"{link.representative.name} can no longer act for them.", "success")
     return redirect(url_for("holders.people", holder_id=holder_id))
@@ -181,7 +176,7 @@ def assign_broker(holder_id: int) -> Any:
 @require_any(*HOLDER_READERS)
 def end_broker(holder_id: int, link_id: int) -> Any:
     _access(holder_id)
-    _checked_action()
+    check_button_post()
     link = links.end_broker_link(db.session, _user(), holder_id, link_id)
     flash(f"{link.broker.name} is no longer linked.", "success")
     return redirect(url_for("holders.people", holder_id=holder_id))
@@ -294,7 +289,7 @@ def _audit_list(user: Any, holder_ids: list[int]) -> None:
 @bp.post("/caseload/invitations/<int:link_id>/accept")
 @require(Permission.BROKER_CASELOAD)
 def accept_invitation(link_id: int) -> Any:
-    _checked_action()
+    check_button_post()
     link = links.accept_invitation(db.session, _user(), link_id)
     flash(f"You are now {link.holder.name}'s broker.", "success")
     return redirect(url_for("holders.caseload"))
@@ -303,7 +298,7 @@ def accept_invitation(link_id: int) -> Any:
 @bp.post("/caseload/invitations/<int:link_id>/decline")
 @require(Permission.BROKER_CASELOAD)
 def decline_invitation(link_id: int) -> Any:
-    _checked_action()
+    check_button_post()
     link = links.decline_invitation(db.session, _user(), link_id)
     flash(f"You declined {link.holder.name}'s invitation.", "success")
     return redirect(url_for("holders.caseload"))

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, add_errors, render_invalid
+from marketplace.forms import add_errors, check_button_post, render_invalid
 from marketplace.listings import rules, services
 from marketplace.listings.forms import (
     CheckForm,
@@ -188,8 +188,7 @@ def organisation() -> Any:
 @bp.post("/your-listings/<kind>/<int:listing_id>/submit")
 @require_any(*_LISTERS)
 def submit(kind: str, listing_id: int) -> Any:
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    check_button_post()
     try:
         services.submit_for_review(db.session, _user(), kind, listing_id)
     except DomainError as error:
@@ -204,8 +203,7 @@ def submit(kind: str, listing_id: int) -> Any:
 @bp.post("/your-listings/<kind>/<int:listing_id>/withdraw")
 @require_any(*_LISTERS)
 def withdraw(kind: str, listing_id: int) -> Any:
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    check_button_post()
     services.withdraw(db.session, _user(), kind, listing_id)
     flash("Withdrawn from review.", "success")
     return redirect(url_for("listings.index"))

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.directory.reports import REPORT_REASONS
 from marketplace.errors import Conflict, ValidationFailed
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, add_errors, render_invalid
+from marketplace.forms import ActionForm, add_errors, check_button_post, render_invalid
 from marketplace.moderation import claims, reports, services
 from marketplace.moderation.forms import (
     ApproveForm,
@@ -183,8 +183,7 @@ def claim_review(claim_id: int) -> Any:
 @bp.post("/moderation/claims/<int:claim_id>/approve")
 @require(Permission.MODERATE)
 def approve_claim(claim_id: int) -> Any:
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    check_button_post()
     try:
         claim = claims.approve_claim(db.session, _user(), claim_id)
     except Conflict as error:

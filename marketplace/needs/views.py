@@ -22,7 +22,7 @@ from marketplace.clock import today
 from marketplace.directory.models import PAProfile
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, keep_on_form, render_invalid
+from marketplace.forms import check_button_post, keep_on_form, render_invalid
 from marketplace.messages.forms import MessageForm
 from marketplace.needs import services
 from marketplace.needs.forms import InterestForm, NeedForm
@@ -42,12 +42,6 @@ PA_NOT_FOUND = "We could not find that personal assistant."
 
 def _user() -> Any:
     return current_user._get_current_object()
-
-
-def _button_posted() -> None:
-    """A button-only POST must carry a valid CSRF token."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
 
 
 # --- the holder's side: their adverts -------------------------------------------------------------
@@ -124,7 +118,7 @@ def show(need_id: int) -> Any:
 @bp.post("/needs/<int:need_id>/close")
 @require_any(*PLANNERS)
 def close(need_id: int) -> Any:
-    _button_posted()
+    check_button_post()
     need = services.close_need(db.session, _user(), need_id)
     flash(
         f"The advert “{need.title}” is closed. Personal assistants can no longer reply to it.",
@@ -248,7 +242,7 @@ def interest(need_id: int) -> Any:
 @bp.post("/pa/needs/<int:need_id>/interest/withdraw")
 @require(Permission.MANAGE_PA_PROFILE)
 def withdraw(need_id: int) -> Any:
-    _button_posted()
+    check_button_post()
     services.withdraw_interest(db.session, _user(), need_id)
     flash("You have withdrawn your interest in this advert.", "success")
     return redirect(url_for("needs.pa_need", need_id=need_id))

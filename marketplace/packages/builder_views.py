@@ -21,7 +21,7 @@ from flask_login import current_user
 from marketplace.audit.services import record_read
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
-from marketplace.forms import ActionForm
+from marketplace.forms import check_button_post
 from marketplace.needs.prefill import line_from_need
 from marketplace.needs.services import need_for_planner
 from marketplace.packages import builder, builder_search
@@ -205,8 +205,7 @@ def swap(plan_id: int, line_id: int) -> Any:
 @require_any(*PLAN_READERS)
 def remove(plan_id: int, line_id: int) -> Any:
     """The plan page's removal, but back to the builder (where the broker was working)."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    check_button_post()
     if (locked := redirect_if_locked(plan_id)) is not None:
         return locked
     before = _description(plan_id, line_id)

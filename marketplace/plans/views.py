@@ -11,7 +11,7 @@ from flask_login import current_user
 from marketplace.audit.services import record_read
 from marketplace.errors import InvalidTransition, ValidationFailed
 from marketplace.extensions import db
-from marketplace.forms import ActionForm, add_errors
+from marketplace.forms import add_errors, check_button_post
 from marketplace.permissions import PLAN_READERS, Permission, require, require_any
 from marketplace.plans import services
 from marketplace.plans.forms import (
@@ -41,12 +41,6 @@ _FORMS: dict[str, Any] = {
 
 def _user() -> Any:
     return current_user._get_current_object()
-
-
-def _button_posted() -> None:
-    """A button-only POST must carry a valid CSRF token."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
 
 
 class PageProblems:
@@ -247,7 +241,7 @@ def edit_outcome(plan_id: int, outcome_id: int) -> Any:
 @bp.post("/plans/<int:plan_id>/outcomes/<int:outcome_id>/remove")
 @require_any(*PLAN_READERS)
 def remove_outcome(plan_id: int, outcome_id: int) -> Any:
-    _button_posted()
+    check_button_post()
     services.remove_outcome(db.session, _user(), plan_id, outcome_id)
     return _back(plan_id, "Outcome removed.")
 
@@ -298,7 +292,7 @@ def edit_line(plan_id: int, line_id: int) -> Any:
 @bp.post("/plans/<int:plan_id>/lines/<int:line_id>/remove")
 @require_any(*PLAN_READERS)
 def remove_line(plan_id: int, line_id: int) -> Any:
-    _button_posted()
+    check_button_post()
     services.remove_line(db.session, _user(), plan_id, line_id)
     return _back(plan_id, "Line removed.")
 
@@ -309,7 +303,7 @@ def remove_line(plan_id: int, line_id: int) -> Any:
 @bp.post("/plans/<int:plan_id>/submit")
 @require_any(*PLAN_READERS)
 def submit(plan_id: int) -> Any:
-    _button_posted()
+    check_button_post()
     try:
         services.submit_plan(db.session, _user(), plan_id)
     except ValidationFailed as error:
@@ -320,7 +314,7 @@ def submit(plan_id: int) -> Any:
 @bp.post("/plans/<int:plan_id>/withdraw")
 @require_any(*PLAN_READERS)
 def withdraw(plan_id: int) -> Any:
-    _button_posted()
+    check_button_post()
     services.withdraw_plan(db.session, _user(), plan_id)
     return _back(plan_id, "The plan is withdrawn and is a draft again: change it and submit it.")
 
@@ -328,7 +322,7 @@ def withdraw(plan_id: int) -> Any:
 @bp.post("/plans/<int:plan_id>/revise")
 @require_any(*PLAN_READERS)
 def revise(plan_id: int) -> Any:
-    _button_posted()
+    check_button_post()
     revision = services.start_revision(db.session, _user(), plan_id)
     flash(
         f"Revision {revision.revision} is a draft. The earlier plan stays in force until "
