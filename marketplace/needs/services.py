@@ -307,6 +307,7 @@ class PANeedView:
     need: NeedAdvert
     match: Match
     interest: NeedInterest | None
+    pa: PAProfile  # the viewer's own profile
 
 
 def need_for_pa(session: DbSession, user: Any, need_id: int) -> PANeedView:
@@ -319,7 +320,7 @@ def need_for_pa(session: DbSession, user: Any, need_id: int) -> PANeedView:
     match = score_pa(need, pa, today())
     if interest is None and (not need.is_open or not _in_range(match, pa)):
         raise NotFound(NEED_NOT_FOUND)
-    return PANeedView(need, match, interest)
+    return PANeedView(need, match, interest, pa)
 
 
 def _planners_of(session: DbSession, need: NeedAdvert) -> list[User]:
@@ -345,7 +346,7 @@ def express_interest(session: DbSession, user: Any, need_id: int, note: str = ""
     interest = view.interest
     if interest is not None and interest.active:
         return interest
-    profile = pa_profile_of(session, user)
+    profile = view.pa
     if interest is None:
         interest = NeedInterest(need_id=need.id, pa_profile_id=profile.id, note=text)
         need.interests.append(interest)
