@@ -83,6 +83,9 @@ class Settings:
         default_factory=lambda: _env_int("MAXIMUM_HOURLY_RATE_PENCE", 10000)
     )
 
+    # Days a quote waits for the other side's answer before it expires (each answer restarts it).
+    QUOTE_EXPIRY_DAYS: int = field(default_factory=lambda: _env_int("QUOTE_EXPIRY_DAYS", 14))
+
     PAGE_SIZE: int = field(default_factory=lambda: _env_int("PAGE_SIZE", 20))
     # Seconds a request waits for another process's search index update before leaving its own
     # update queued (it is applied by the next update or `flask search-sync`).

@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.packages.builder_views import bp as builder
     from marketplace.packages.summary_views import bp as package_summary
     from marketplace.plans.views import bp as plans
+    from marketplace.quotes.views import bp as quotes
     from marketplace.search.views import bp as search
 
     for blueprint in (
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
         builder,
         package_summary,
         needs,
+        quotes,
         messages,
         api,
         api_tokens,

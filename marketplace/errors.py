@@ -72,8 +72,10 @@ class InvalidTransition(DomainError):
     status_code = 409
     code = "invalid_transition"
 
-    def __init__(self, current: str, wanted: str, what: str = "This") -> None:
-        super().__init__(f"{what} is {current} and cannot become {wanted}.")
+    def __init__(
+        self, current: str, wanted: str, what: str = "This", *, message: str | None = None
+    ) -> None:
+        super().__init__(message or f"{what} is {current} and cannot become {wanted}.")
         self.current = current
         self.wanted = wanted
 

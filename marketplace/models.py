@@ -27,7 +27,9 @@ from marketplace.mail.models import OutboxMessage
 from marketplace.messages.models import Message, MessageThread, ThreadParticipant
 from marketplace.moderation.models import Claim, ListingVersion, Report
 from marketplace.needs.models import NeedAdvert, NeedInterest
+from marketplace.notifications.models import Notification
 from marketplace.plans.models import PlanEvent, PlanLine, PlanOutcome, SupportPlan
+from marketplace.quotes.models import Quote, QuoteEvent, QuoteRequest
 from marketplace.search.models import IndexJob, SearchLog
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "MessageThread",
     "NeedAdvert",
     "NeedInterest",
+    "Notification",
     "Offer",
     "Organisation",
     "OutboxMessage",
@@ -58,6 +61,9 @@ __all__ = [
     "PlanEvent",
     "PlanLine",
     "PlanOutcome",
+    "Quote",
+    "QuoteEvent",
+    "QuoteRequest",
     "RasAssessment",
     "RasBand",
     "RasOption",

@@ -51,14 +51,10 @@ class PlanExists(Conflict):
 
 def transition_error(current: str, wanted: str, message: str | None = None) -> InvalidTransition:
     """A 409 that names both states (or says why in ``message``)."""
-    error = InvalidTransition(STATE_WORDS.get(current, current), STATE_WORDS.get(wanted, wanted))
-    error.message = (
-        message
-        or f"This plan is {STATE_WORDS.get(current, current)} and cannot become "
-        f"{STATE_WORDS.get(wanted, wanted)}."
+    now, then = STATE_WORDS.get(current, current), STATE_WORDS.get(wanted, wanted)
+    return InvalidTransition(
+        now, then, message=message or f"This plan is {now} and cannot become {then}."
     )
-    error.args = (error.message,)
-    return error
 
 
 def commit(session: DbSession) -> None:

@@ -214,9 +214,7 @@ def _apply(line: PlanLine, values: dict[str, Any]) -> None:
         setattr(line, name, value)
 
 
-def add_line(session: DbSession, actor: Any, plan_id: int, data: LineInput) -> PlanLine:
-    """Add a line to a draft plan; refused whole (nothing saved) if any rule is broken."""
-    plan = editable_plan(session, actor, plan_id)
+def _add(session: DbSession, actor: Any, plan: SupportPlan, data: LineInput) -> PlanLine:
     values = _checked(session, plan, data)
     _refuse_what_breaks_a_rule(session, plan, data)
     line = PlanLine(position=max((item.position for item in plan.lines), default=-1) + 1)
@@ -224,6 +222,24 @@ def add_line(session: DbSession, actor: Any, plan_id: int, data: LineInput) -> P
     plan.lines.append(line)
     session.flush()
     record(session, actor, "create", "plan_line", line.id, plan.holder_id)
+    return line
+
+
+def _update(
+    session: DbSession, actor: Any, plan: SupportPlan, line: PlanLine, data: LineInput
+) -> PlanLine:
+    values = _checked(session, plan, data)
+    _refuse_what_breaks_a_rule(session, plan, data, line.id)
+    if line.kind != values["kind"] or line.unit_price_pence != values["unit_price_pence"]:
+        line.price_agreed = False  # a quote's price no longer applies to a changed line
+    _apply(line, values)
+    record(session, actor, "update", "plan_line", line.id, plan.holder_id)
+    return line
+
+
+def add_line(session: DbSession, actor: Any, plan_id: int, data: LineInput) -> PlanLine:
+    """Add a line to a draft plan; refused whole (nothing saved) if any rule is broken."""
+    line = _add(session, actor, editable_plan(session, actor, plan_id), data)
     commit(session)
     return line
 
@@ -232,14 +248,24 @@ def update_line(
     session: DbSession, actor: Any, plan_id: int, line_id: int, data: LineInput
 ) -> PlanLine:
     plan = editable_plan(session, actor, plan_id)
-    line = line_of(plan, line_id)
-    values = _checked(session, plan, data)
-    _refuse_what_breaks_a_rule(session, plan, data, line.id)
-    if line.kind != values["kind"] or line.unit_price_pence != values["unit_price_pence"]:
-        line.price_agreed = False  # a quote's price no longer applies to a changed line
-    _apply(line, values)
-    record(session, actor, "update", "plan_line", line.id, plan.holder_id)
+    line = _update(session, actor, plan, line_of(plan, line_id), data)
     commit(session)
+    return line
+
+
+def agree_price(
+    session: DbSession, actor: Any, plan_id: int, line_id: int | None, data: LineInput
+) -> PlanLine:
+    """Put an accepted quote into the draft plan: the line ``line_id`` takes the quote's provider
+    and price (its schedule, stream and outcomes as ``data`` gives them), or, with no line, a new
+    line is added. Marked ``price_agreed``. The same rules as any change; not committed (the
+    acceptance that calls this commits, or rolls back if a rule refuses the line)."""
+    plan = editable_plan(session, actor, plan_id)
+    if line_id is None:
+        line = _add(session, actor, plan, data)
+    else:
+        line = _update(session, actor, plan, line_of(plan, line_id), data)
+    line.price_agreed = True
     return line
 
 

@@ -3,7 +3,6 @@ one open link; a broker accepting twice at once is accepted once."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -11,39 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
-from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.holders import links
 from marketplace.holders.models import BrokerLink
 from marketplace.permissions import Role
 from tests.factories import link_broker, make_council, make_holder, make_user
-
-
-def _race(app: Any, calls: list[Callable[[Session], Any]]) -> list[str]:
-    """Run each call in its own thread and session, all starting together; 'ok' or 'conflict'."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call: Callable[[Session], Any]) -> None:
-        with app.app_context():
-            session = Session(db.engine, expire_on_commit=False)
-            try:
-                barrier.wait()
-                call(session)
-                outcomes.append("ok")
-            except Conflict:
-                outcomes.append("conflict")
-            except Exception as error:  # anything else is a bug the assertion shows
-                outcomes.append(repr(error))
-            finally:
-                session.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
+from tests.racing import race
 
 
 def test_inviting_many_brokers_at_once_leaves_one_invitation(app):
@@ -59,7 +31,7 @@ def test_inviting_many_brokers_at_once_leaves_one_invitation(app):
 
         return call
 
-    outcomes = _race(app, [invite(email) for email in emails])
+    outcomes = race(app, [invite(email) for email in emails])
     assert outcomes == ["conflict"] * 5 + ["ok"]
     with app.app_context():
         open_links = db.session.scalar(
@@ -78,4 +50,4 @@ def test_accepting_at_once_twice_accepts_once(app):
     def accept(session: Session) -> Any:
         return links.accept_invitation(session, session.get(User, broker_id), link_id)
 
-    assert _race(app, [accept, accept, accept]) == ["conflict", "conflict", "ok"]
+    assert race(app, [accept, accept, accept]) == ["conflict", "conflict", "ok"]

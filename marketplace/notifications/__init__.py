@@ -1,0 +1,1 @@
+"""In-site notifications: what happened that a person should know, each also emailed."""

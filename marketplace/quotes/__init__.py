@@ -1,0 +1,1 @@
+"""Quotes: ask providers and PAs what a plan line would cost, compare, negotiate, accept."""

@@ -1,0 +1,396 @@
+"""Answering quotes: offer, counter-offer, accept, decline, withdraw. Each call is one
+transaction, and each move is a conditional update (``WHERE status = <the state it was read
+in>``), so of two people moving the same quote at once exactly one wins; the other is told the
+state it is in now (409). Accepting one quote marks the request's other open quotes "not chosen"
+and puts the agreed price into the holder's draft plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import update
+
+from marketplace.clock import today, utcnow
+from marketplace.errors import Conflict, ValidationFailed
+from marketplace.extensions import DbSession, affected_rows
+from marketplace.messages.models import MessageThread
+from marketplace.messages.services import start_thread
+from marketplace.plans.common import commit
+from marketplace.plans.lines import LineInput, agree_price
+from marketplace.quotes.access import (
+    expire_due,
+    expiry_from_now,
+    provider_people,
+    quote_for,
+)
+from marketplace.quotes.models import (
+    MAX_NOTICE_HOURS,
+    MAX_QUOTE_PRICE_PENCE,
+    Quote,
+    QuoteEvent,
+    QuoteRequest,
+)
+from marketplace.quotes.requests import draft_plan
+from marketplace.quotes.states import OPEN, QuoteStatus, Side, check_move, transition_error
+from marketplace.quotes.telling import (
+    per_unit,
+    tell_accepted,
+    tell_closed,
+    tell_countered,
+    tell_not_chosen,
+    tell_offered,
+)
+
+NOTE_LIMIT = 1000
+S = QuoteStatus
+
+
+@dataclass
+class OfferTerms:
+    """A provider's quote. Money in pence per unit of the request; shares and the
+    late-cancellation charge in basis points (77% → 7700)."""
+
+    unit_price_pence: int | None = None
+    direct_bp: int | None = 10000
+    coordination_bp: int | None = 0
+    overheads_bp: int | None = 0
+    start_on: date | None = None
+    notice_hours: int | None = 48
+    late_cancel_bp: int | None = 10000
+    note: str = ""
+
+
+def price_error(pence: int | None, unit: str, field: str = "price") -> str | None:
+    """Why a price per unit is refused (none, not positive, or more than any real one)."""
+    if pence is None:
+        return f"Enter the {field} for each, in pounds, like 18.50"
+    if pence <= 0:
+        return f"The {field} must be more than £0"
+    highest = (
+        int(current_app.config["MAXIMUM_HOURLY_RATE_PENCE"])
+        if unit == "hours"
+        else MAX_QUOTE_PRICE_PENCE
+    )
+    if pence > highest:
+        return (
+            f"The {field} must be {per_unit(highest, unit)} or less: check it is the price "
+            "for each, not the total"
+        )
+    return None
+
+
+def _note(text: str, field: str, errors: dict[str, str]) -> str:
+    cleaned = (text or "").strip()
+    if len(cleaned) > NOTE_LIMIT:
+        errors[field] = f"Keep it to {NOTE_LIMIT:,} characters or fewer"
+    return cleaned
+
+
+def _checked_terms(quote: Quote, terms: OfferTerms) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    error = price_error(terms.unit_price_pence, quote.request.unit)
+    if error:
+        errors["unit_price_pence"] = error
+    shares = (terms.direct_bp, terms.coordination_bp, terms.overheads_bp)
+    if any(share is None or not 0 <= share <= 10000 for share in shares):
+        errors["breakdown"] = "Enter each share of the price as a percentage from 0 to 100"
+    elif sum(s for s in shares if s is not None) != 10000:
+        total = sum(s for s in shares if s is not None)
+        errors["breakdown"] = f"The shares must add up to 100% (they add up to {total / 100:g}%)"
+    if terms.start_on is None:
+        errors["start_on"] = "Enter the date you could start"
+    elif terms.start_on < today():
+        errors["start_on"] = "The start date must be today or in the future"
+    if terms.notice_hours is None or not 0 <= terms.notice_hours <= MAX_NOTICE_HOURS:
+        errors["notice_hours"] = (
+            f"Enter the notice you need of a cancellation, in hours from 0 to {MAX_NOTICE_HOURS}"
+        )
+    if terms.late_cancel_bp is None or not 0 <= terms.late_cancel_bp <= 10000:
+        errors["late_cancel_bp"] = (
+            "Enter what you charge for a late cancellation, as a percentage of the visit's "
+            "price from 0 to 100"
+        )
+    note = _note(terms.note, "note", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "unit_price_pence": terms.unit_price_pence,
+        "direct_bp": terms.direct_bp,
+        "coordination_bp": terms.coordination_bp,
+        "overheads_bp": terms.overheads_bp,
+        "offered_start_on": terms.start_on,
+        "notice_hours": terms.notice_hours,
+        "late_cancel_bp": terms.late_cancel_bp,
+        "provider_note": note,
+    }
+
+
+def _refused_move(session: DbSession, quote: Quote, wanted: str) -> Exception:
+    """The 409 for a conditional update that lost: someone moved the quote first, or its time
+    ran out (it is expired now, and both sides are told)."""
+    session.rollback()
+    session.refresh(quote)
+    if quote.status in OPEN and quote.expires_at <= utcnow():
+        expire_due(session, [quote])
+        session.commit()
+    return transition_error(quote.status, wanted)
+
+
+def _move(
+    session: DbSession,
+    quote: Quote,
+    to: QuoteStatus,
+    actor: Any,
+    *,
+    values: dict[str, Any] | None = None,
+    note: str = "",
+    price: int | None = None,
+) -> None:
+    """Move the quote from the state it was read in to ``to`` (one conditional update) and
+    record the move. An open quote stays open only until it expires."""
+    before, now = quote.status, utcnow()
+    changes = dict(values or {}, status=to.value, updated_at=now)
+    if to in OPEN:
+        changes["expires_at"] = expiry_from_now()  # the other side has the full time to answer
+    done = affected_rows(
+        session.execute(
+            update(Quote)
+            .where(Quote.id == quote.id, Quote.status == before, Quote.expires_at > now)
+            .values(**changes)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if done != 1:
+        raise _refused_move(session, quote, to.value)
+    session.add(
+        QuoteEvent(
+            quote_id=quote.id,
+            from_status=before,
+            to_status=to.value,
+            actor_id=getattr(actor, "id", None),
+            price_pence=price,
+            note=note,
+            at=now,
+        )
+    )
+    session.flush()
+    session.refresh(quote)
+
+
+def offer_quote(session: DbSession, actor: Any, quote_id: int, terms: OfferTerms) -> Quote:
+    """The provider quotes (or, after a counter-offer, quotes again): price, breakdown, start
+    date and cancellation terms. The holder's side is told."""
+    quote, side = quote_for(session, actor, quote_id)
+    check_move(quote.status, S.OFFERED, side)
+    values = _checked_terms(quote, terms)
+    _move(
+        session,
+        quote,
+        S.OFFERED,
+        actor,
+        values=values | {"counter_price_pence": None, "counter_note": ""},
+        note=values["provider_note"],
+        price=values["unit_price_pence"],
+    )
+    tell_offered(session, quote, actor)
+    commit(session)
+    return quote
+
+
+def counter_quote(
+    session: DbSession, actor: Any, quote_id: int, price_pence: int | None, note: str = ""
+) -> Quote:
+    """The holder's side asks for a lower price; the provider is told and answers."""
+    quote, side = quote_for(session, actor, quote_id)
+    check_move(quote.status, S.COUNTERED, side)
+    errors: dict[str, str] = {}
+    error = price_error(price_pence, quote.request.unit, "price you offer")
+    if error:
+        errors["counter_price_pence"] = error
+    elif (
+        price_pence is not None
+        and quote.unit_price_pence is not None
+        and price_pence >= quote.unit_price_pence
+    ):
+        errors["counter_price_pence"] = (
+            "A counter-offer must be lower than the price quoted, "
+            f"{per_unit(quote.unit_price_pence, quote.request.unit)}"
+        )
+    text = _note(note, "note", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    _move(
+        session,
+        quote,
+        S.COUNTERED,
+        actor,
+        values={"counter_price_pence": price_pence, "counter_note": text},
+        note=text,
+        price=price_pence,
+    )
+    tell_countered(session, quote, actor)
+    commit(session)
+    return quote
+
+
+def decline_quote(session: DbSession, actor: Any, quote_id: int, reason: str = "") -> Quote:
+    """The provider declines to quote (or a counter-offer), saying why; or the holder's side
+    declines a quote. The other side is told."""
+    quote, side = quote_for(session, actor, quote_id)
+    check_move(quote.status, S.DECLINED, side)
+    errors: dict[str, str] = {}
+    text = _note(reason, "reason", errors)
+    if side is Side.PROVIDER and not text:
+        errors["reason"] = "Say why you are declining, so they can look elsewhere"
+    if errors:
+        raise ValidationFailed(errors)
+    _move(session, quote, S.DECLINED, actor, values={"closing_reason": text}, note=text)
+    tell_closed(session, quote, actor, by_provider=side is Side.PROVIDER)
+    commit(session)
+    return quote
+
+
+def withdraw_quote(session: DbSession, actor: Any, quote_id: int, reason: str = "") -> Quote:
+    """Either side withdraws before acceptance; the other side is told."""
+    quote, side = quote_for(session, actor, quote_id)
+    check_move(quote.status, S.WITHDRAWN, side)
+    errors: dict[str, str] = {}
+    text = _note(reason, "reason", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    _move(session, quote, S.WITHDRAWN, actor, values={"closing_reason": text}, note=text)
+    tell_closed(session, quote, actor, by_provider=side is Side.PROVIDER)
+    commit(session)
+    return quote
+
+
+def _claim_request(session: DbSession, quote: Quote) -> None:
+    """Mark the request decided by this quote: one conditional update, so two acceptances of
+    different quotes of one request cannot both win."""
+    request = quote.request
+    done = affected_rows(
+        session.execute(
+            update(QuoteRequest)
+            .where(QuoteRequest.id == request.id, QuoteRequest.accepted_quote_id.is_(None))
+            .values(accepted_quote_id=quote.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if done != 1:
+        session.rollback()
+        session.refresh(request)
+        if request.accepted_quote_id == quote.id:
+            raise transition_error(S.ACCEPTED, S.ACCEPTED)
+        raise Conflict(
+            "Another quote for this request has been accepted already, so this one cannot be."
+        )
+
+
+def _line_for(quote: Quote) -> LineInput:
+    request, line = quote.request, quote.request.line
+    return LineInput(
+        kind="offer" if quote.offer_id is not None else "pa",
+        offer_id=quote.offer_id,
+        pa_profile_id=quote.pa_profile_id if quote.offer_id is None else None,
+        description=line.description if line is not None else request.description,
+        provider_name=quote.provider_name,
+        frequency=request.frequency,
+        quantity_hundredths=request.quantity_hundredths,
+        unit=request.unit,
+        unit_price_pence=quote.unit_price_pence,
+        stream_id=request.stream_id,
+        outcome_ids=[o.id for o in line.outcomes] if line is not None else [],
+        start_on=max(request.start_on, quote.offered_start_on or request.start_on),
+        end_on=request.end_on,
+        days=list(request.days or ()),
+        time_bands=list(request.time_bands or ()),
+    )
+
+
+def _put_in_plan(session: DbSession, actor: Any, quote: Quote) -> None:
+    """The agreed price goes into the holder's draft plan: onto the request's line, or a new
+    line. With no draft plan the agreement is kept on the quote alone."""
+    request = quote.request
+    plan = draft_plan(session, request.holder_id)
+    if request.line_id is not None and request.line is not None:
+        plan_id = request.line.plan_id
+    elif plan is not None:
+        plan_id = plan.id
+    else:
+        return
+    line = agree_price(session, actor, plan_id, request.line_id, _line_for(quote))
+    request.line_id, request.plan_id = line.id, line.plan_id
+
+
+def accept_quote(session: DbSession, actor: Any, quote_id: int) -> Quote:
+    """The holder's side accepts a quote on the table. Exactly one acceptance of a request wins
+    (others: 409). The request's other open quotes become "not chosen" and their providers are
+    told; the agreed price goes into the draft plan's line. If the plan refuses the line (it is
+    no longer a draft, or a package rule is broken) nothing is accepted."""
+    quote, side = quote_for(session, actor, quote_id)
+    check_move(quote.status, S.ACCEPTED, side)
+    # The request first: its row is what concurrent acceptances of any of its quotes queue on
+    # (claiming the quote first would deadlock two acceptances on the one-accepted index).
+    _claim_request(session, quote)
+    _move(session, quote, S.ACCEPTED, actor, price=quote.unit_price_pence)
+    for other in quote.request.quotes:
+        if other.id != quote.id and other.status in OPEN:
+            before = other.status
+            done = affected_rows(
+                session.execute(
+                    update(Quote)
+                    .where(Quote.id == other.id, Quote.status == before)
+                    .values(status=S.NOT_CHOSEN.value, updated_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                )
+            )
+            if done == 1:
+                session.add(
+                    QuoteEvent(
+                        quote_id=other.id,
+                        from_status=before,
+                        to_status=S.NOT_CHOSEN.value,
+                        actor_id=actor.id,
+                    )
+                )
+                session.refresh(other)
+                tell_not_chosen(session, other, actor)
+    try:
+        _put_in_plan(session, actor, quote)
+    except Exception:
+        session.rollback()
+        raise
+    tell_accepted(session, quote, actor)
+    commit(session)
+    return quote
+
+
+def write_about_quote(session: DbSession, actor: Any, quote_id: int, body: str) -> MessageThread:
+    """A message in the quote's thread (created with the first message) between the provider and
+    the holder's side; the others are emailed. One transaction."""
+    quote, _side = quote_for(session, actor, quote_id)
+    request = quote.request
+    thread = start_thread(
+        session,
+        actor,
+        topic_key=f"quote:{quote.id}",
+        subject=f"Quote: {request.description} ({quote.provider_name})",
+        participants=[*provider_people(session, quote), request.created_by],
+        body=body,
+        holder_id=request.holder_id,
+    )
+    quote.thread_id = thread.id
+    commit(session)
+    return thread
+
+
+def expire_quotes(session: DbSession) -> int:
+    """Expire every open quote whose time is up (the `flask expire-quotes` job); both sides
+    are told. Returns how many expired. One transaction."""
+    expired = expire_due(session)
+    commit(session)
+    return len(expired)
