@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.messages.views import bp as messages
     from marketplace.moderation.views import bp as moderation
     from marketplace.needs.views import bp as needs
+    from marketplace.notifications.views import bp as notifications
     from marketplace.packages.builder_views import bp as builder
     from marketplace.packages.summary_views import bp as package_summary
     from marketplace.plans.views import bp as plans
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
         needs,
         quotes,
         messages,
+        notifications,
         api,
         api_tokens,
     ):

@@ -12,7 +12,9 @@ from marketplace import money
 from marketplace.budgets import vocab as budget_vocab
 from marketplace.clock import uk_time_text
 from marketplace.directory import vocab
+from marketplace.extensions import db
 from marketplace.holders import vocab as holder_vocab
+from marketplace.notifications.services import unread_count
 from marketplace.permissions import PLANNERS, Permission, has_any_permission, has_permission
 from marketplace.plans import vocab as plan_vocab
 
@@ -62,7 +64,18 @@ def navigation() -> list[dict[str, Any]]:
             items.append(("Moderation", url_for("moderation.queue")))
         if has_permission(current_user, Permission.MANAGE_USERS):
             items.append(("Users", url_for("admin.users")))
+        if has_any_permission(
+            current_user, *PLANNERS, Permission.MANAGE_ORG_LISTINGS, Permission.MANAGE_PA_PROFILE
+        ):
+            items.append(("Quotes", url_for("quotes.index")))
         items.append(("Messages", url_for("messages.index")))
+        unread = unread_count(db.session, current_user)
+        items.append(
+            (
+                f"Notifications ({unread})" if unread else "Notifications",
+                url_for("notifications.index"),
+            )
+        )
         items.append(("Your account", url_for("accounts.account")))
     else:
         items.append(("Sign in", url_for("accounts.sign_in")))

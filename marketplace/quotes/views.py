@@ -23,3 +23,15 @@ def _user() -> Any:
 def quote(quote_id: int) -> Any:
     item, side = quote_for(db.session, _user(), quote_id)
     return render_template("quotes/quote.html", quote=item, side=side, title="Quote")
+
+
+@bp.get("/quotes")
+@login_required
+def index() -> Any:
+    return render_template("quotes/index.html", title="Quotes")
+
+
+@bp.get("/quote-requests/new")
+@login_required
+def new_request() -> Any:
+    return render_template("quotes/index.html", title="Ask for quotes")

@@ -46,7 +46,7 @@ def test_reading_a_thread_marks_it_read(app, session, world):
     page = text(client.get(f"/messages/{world.thread.id}"))
     assert "Ada Holder" in page and "Could we talk on Monday?" in page
     assert "Hello Pat,</p>" in page  # paragraphs kept
-    assert re.search(r"wrote on \d+ \w+ \d{4} at \d\d:\d\d", page)
+    assert re.search(r"wrote on \d+ \w+ \d{4} at \d{1,2}:\d\d[ap]m", page)
     assert f'href="/pa/needs/{world.need.id}"' in page  # back to the advert
     assert "Unread" not in text(client.get("/messages"))
 
