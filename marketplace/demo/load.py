@@ -31,7 +31,7 @@ from marketplace.budgets.models import (
     RasQuestion,
     RasTable,
 )
-from marketplace.demo import load_adverts, load_care
+from marketplace.demo import load_adverts, load_care, load_quotes
 from marketplace.demo.councils import council_districts
 from marketplace.demo.organisations import OrganisationPlan
 from marketplace.demo.people import PAPlan
@@ -53,6 +53,7 @@ from marketplace.moderation.models import ListingVersion
 from marketplace.moderation.snapshots import Listing, kind_of, snapshot
 from marketplace.needs.models import NeedAdvert, NeedInterest
 from marketplace.plans.models import PlanEvent, PlanLine, PlanOutcome, SupportPlan
+from marketplace.quotes.models import Quote, QuoteRequest
 
 BATCH = 25
 
@@ -392,6 +393,7 @@ def load(
     load_care.ras_tables(loader)
     load_care.holders(loader)
     load_adverts.adverts(loader)
+    load_quotes.quotes(loader)
     return loader.report
 
 
@@ -421,6 +423,8 @@ TABLES: tuple[tuple[str, Any], ...] = (
     ("Plan events", PlanEvent),
     ("Need adverts", NeedAdvert),
     ("Replies to need adverts", NeedInterest),
+    ("Quote requests", QuoteRequest),
+    ("Quotes", Quote),
 )
 
 
