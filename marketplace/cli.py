@@ -12,9 +12,11 @@ from marketplace.permissions import Role
 def register_cli(app: Flask) -> None:
     from marketplace.api.cli import create_token
     from marketplace.demo.cli import demo_data
+    from marketplace.quotes.cli import expire_quotes
 
     app.cli.add_command(demo_data)
     app.cli.add_command(create_token)
+    app.cli.add_command(expire_quotes)
 
     @app.cli.command("send-mail")
     def send_mail() -> None:

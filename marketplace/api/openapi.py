@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from marketplace.api.need_schemas import NEED_SCHEMAS
+from marketplace.api.quote_schemas import QUOTE_SCHEMAS
 from marketplace.api.schemas import SCHEMAS, Schema, ref
 from marketplace.needs.models import NEED_STATUSES
 from marketplace.plans.models import PLAN_STATUS_VALUES
@@ -21,6 +22,7 @@ _ERRORS = {
     "400": "The request was refused: `fields` names each problem (and `rules` each package "
     "rule broken, by its code). Nothing was saved.",
     "401": "No token, or one that is unknown or revoked, or the account is inactive.",
+    "403": "Only the other side may do that (the provider, or the person asking).",
     "404": "There is no such record, or it is not yours to see or change.",
     "409": "Not allowed from the record's current state, or it changed meanwhile.",
 }
@@ -212,6 +214,149 @@ def _need_paths() -> dict[str, Any]:
                 {"200": _ok(ref("MatchingNeeds"))},
                 errors=("401", "404"),
                 tags=("Needs",),
+            ),
+        },
+    }
+
+
+def _quote_action(summary: str, body: str, *, required: bool = True) -> dict[str, Any]:
+    return _op(
+        summary + ". 409 when the quote's state does not allow it (the message names both "
+        "states); 403 when it is the other side's move; 400 naming each refused field, with "
+        "nothing saved",
+        {"200": _ok(ref("Quote"), "Done: the quote as it is now, with its history")},
+        errors=("400", "401", "403", "404", "409"),
+        tags=("Quotes",),
+        requestBody=_body(body, required=required),
+    )
+
+
+def _quote_paths() -> dict[str, Any]:
+    request_id = [_id("request_id", "quote request")]
+    quote_id = [_id("quote_id", "quote")]
+    return {
+        "/api/v1/quote-requests": {
+            "get": _op(
+                "Quote requests: the holder's side reads every request of the holders they "
+                "plan for, with every quote; a provider's staff or a PA reads the requests they "
+                "were asked, each with their own quote only",
+                {"200": _ok(ref("QuoteRequestList"))},
+                errors=("400", "401", "404"),
+                tags=("Quotes",),
+                parameters=[_HOLDER],
+            ),
+            "post": _op(
+                "Ask one or more providers or personal assistants for a quote (the holder, a "
+                "representative or their broker); each is told. Refused whole (400, each field "
+                "named) with no recipients, an unlisted or free offer, a date in the past, a "
+                "line or stream that is not the holder's …; nothing saved",
+                {"201": _ok(ref("ComparedQuoteRequest"), "Sent; Location names it")},
+                errors=("400", "401", "404"),
+                tags=("Quotes",),
+                requestBody=_body("NewQuoteRequest"),
+            ),
+        },
+        "/api/v1/quote-requests/{request_id}": {
+            "parameters": request_id,
+            "get": _op(
+                "A quote request. The holder's side: every quote, compared (weekly and annual "
+                "cost on the request's schedule, whether the paying stream can afford it, "
+                "rating, distance, the cheapest). A provider or PA asked: their own quote only",
+                {"200": _ok({"anyOf": [ref("ComparedQuoteRequest"), ref("ProviderQuoteRequest")]})},
+                errors=("401", "404"),
+                tags=("Quotes",),
+            ),
+        },
+        "/api/v1/quotes/{quote_id}": {
+            "parameters": quote_id,
+            "get": _op(
+                "A quote, with what was asked and every move (either side); expired on reading "
+                "when its time is up",
+                {"200": _ok(ref("Quote"))},
+                errors=("401", "404"),
+                tags=("Quotes",),
+            ),
+        },
+        "/api/v1/quotes/{quote_id}/offer": {
+            "parameters": quote_id,
+            "post": _quote_action(
+                "Quote a price (the provider), or quote again after a counter-offer: price per "
+                "unit in pence, its breakdown in percentages adding up to 100, start date, "
+                "notice and late-cancellation charge",
+                "OfferInput",
+            ),
+        },
+        "/api/v1/quotes/{quote_id}/counter": {
+            "parameters": quote_id,
+            "post": _quote_action(
+                "Make a counter-offer below the price quoted (the holder's side)", "CounterInput"
+            ),
+        },
+        "/api/v1/quotes/{quote_id}/accept": {
+            "parameters": quote_id,
+            "post": _quote_action(
+                "Accept a quote (the holder's side): the request's other open quotes are not "
+                "chosen, and the price goes into the draft plan's line. Of two acceptances at "
+                "once exactly one wins; the other is 409",
+                "Empty",
+                required=False,
+            ),
+        },
+        "/api/v1/quotes/{quote_id}/decline": {
+            "parameters": quote_id,
+            "post": _quote_action(
+                "Decline: the provider declines to quote or a counter-offer (saying why), or "
+                "the holder's side declines a quote",
+                "QuoteReason",
+                required=False,
+            ),
+        },
+        "/api/v1/quotes/{quote_id}/withdraw": {
+            "parameters": quote_id,
+            "post": _quote_action(
+                "Withdraw before acceptance (either side)", "QuoteReason", required=False
+            ),
+        },
+        "/api/v1/quotes/{quote_id}/messages": {
+            "parameters": quote_id,
+            "post": _op(
+                "Write about a quote (either side): the message goes into the quote's "
+                "conversation, started with the first message; the others are told",
+                {"201": _ok(ref("ThreadMessages"), "Sent; Location names the conversation")},
+                errors=("400", "401", "404"),
+                tags=("Quotes", "Messages"),
+                requestBody=_body("NewMessage"),
+            ),
+        },
+    }
+
+
+def _thread_paths() -> dict[str, Any]:
+    thread_id = [_id("thread_id", "conversation")]
+    return {
+        "/api/v1/threads": {
+            "get": _op(
+                "Your conversations, the latest first (a representative or broker: also those "
+                "about the holders they plan for)",
+                {"200": _ok(ref("ThreadList"))},
+                tags=("Messages",),
+            ),
+        },
+        "/api/v1/threads/{thread_id}/messages": {
+            "parameters": thread_id,
+            "get": _op(
+                "A conversation's messages, oldest first (its participants, and whoever plans "
+                "for the holder it is about); marks it read",
+                {"200": _ok(ref("ThreadMessages"))},
+                errors=("401", "404"),
+                tags=("Messages",),
+            ),
+            "post": _op(
+                "Write in a conversation; the others are told",
+                {"201": _ok(ref("Message"), "Sent")},
+                errors=("400", "401", "404"),
+                tags=("Messages",),
+                requestBody=_body("NewMessage"),
             ),
         },
     }
@@ -411,6 +556,8 @@ def _paths() -> dict[str, Any]:
             "post": _transition("Refer a plan to a panel, saying why (officers)", "RequiredReason"),
         },
         **_need_paths(),
+        **_quote_paths(),
+        **_thread_paths(),
         "/api/v1/search": {
             "get": _op(
                 "Search the public directory of services, personal assistants and organisations",
@@ -462,8 +609,9 @@ def document() -> dict[str, Any]:
             "title": "Personal budget marketplace API",
             "version": "1.0.0",
             "description": (
-                "Budgets, support plans and need adverts for the people you may see, adverts that "
-                "fit a personal assistant, and the public directory. "
+                "Budgets, support plans, need adverts and quotes for the people you may see, "
+                "adverts that fit a personal assistant, the quotes a provider is asked for, "
+                "conversations, and the public directory. "
                 "Money is in whole pence (18050 is £180.50); dates are ISO 8601; times are UTC. "
                 "Send a personal API token (create one on your account page) as "
                 "`Authorization: Bearer <token>`. Someone else's record answers 404, exactly "
@@ -479,6 +627,11 @@ def document() -> dict[str, Any]:
             {"name": "Budgets"},
             {"name": "Plans"},
             {"name": "Needs", "description": "Need adverts and matching with personal assistants."},
+            {
+                "name": "Quotes",
+                "description": "Asking providers for quotes, comparing and negotiating them.",
+            },
+            {"name": "Messages", "description": "Conversations between the parties."},
             {"name": "Directory", "description": "Public: no token needed."},
         ],
         "paths": _paths(),
@@ -490,6 +643,6 @@ def document() -> dict[str, Any]:
                     "description": "A personal API token, pbm_…, from your account page.",
                 }
             },
-            "schemas": {**SCHEMAS, **NEED_SCHEMAS},
+            "schemas": {**SCHEMAS, **NEED_SCHEMAS, **QUOTE_SCHEMAS},
         },
     }

@@ -3,7 +3,8 @@
 Views read the request (marketplace.api.body), call one service, and answer with
 marketplace.api.serialise. Errors are ``{"error": {"code", "message"}}`` (marketplace.errors);
 401 comes from marketplace.api.auth. The routes are in budget_routes, plan_routes,
-package_routes and need_routes; the public search endpoints under /api/v1 live with search.
+package_routes, need_routes, quote_routes and thread_routes; the public search endpoints under
+/api/v1 live with search.
 """
 
 from __future__ import annotations
@@ -12,12 +13,28 @@ from typing import Any
 
 from flask import jsonify
 
-from marketplace.api import budget_routes, need_routes, package_routes, plan_routes, serialise
+from marketplace.api import (
+    budget_routes,
+    need_routes,
+    package_routes,
+    plan_routes,
+    quote_routes,
+    serialise,
+    thread_routes,
+)
 from marketplace.api.auth import api_user, token_required
 from marketplace.api.blueprint import bp
 from marketplace.api.openapi import document
 
-__all__ = ["bp", "budget_routes", "need_routes", "package_routes", "plan_routes"]
+__all__ = [
+    "bp",
+    "budget_routes",
+    "need_routes",
+    "package_routes",
+    "plan_routes",
+    "quote_routes",
+    "thread_routes",
+]
 
 
 @bp.get("/openapi.json")

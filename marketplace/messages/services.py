@@ -2,8 +2,8 @@
 
 Who may read and post: the thread's participants, and anyone who may plan for the holder the
 thread is about (a broker or representative sees it in their list and joins it when they first
-write). Everyone else gets NotFound. Every new message is emailed (through the outbox) to the
-other participants.
+write). Everyone else gets NotFound. Every new message is a notification and an email (through
+the outbox) for each other participant.
 """
 
 from __future__ import annotations
@@ -22,15 +22,14 @@ from marketplace.directory.models import PAProfile
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import DbSession
 from marketplace.holders.access import care_access, visible_holder_ids
-from marketplace.mail.services import queue_mail
 from marketplace.messages.models import (
     MAX_MESSAGE_CHARS,
     Message,
     MessageThread,
     ThreadParticipant,
 )
+from marketplace.notifications.services import notify
 from marketplace.permissions import Role
-from marketplace.urls import absolute_url
 
 THREAD_NOT_FOUND = "We could not find that conversation."
 
@@ -92,20 +91,20 @@ def thread_for(session: DbSession, user: Any, thread_id: int) -> MessageThread:
 
 
 def _notify(session: DbSession, thread: MessageThread, author: Any, body: str) -> None:
-    link = absolute_url("messages.thread", thread_id=thread.id)
+    """Each other participant gets a notification and an email with the message itself."""
     author_name = shown_names(session, [author])[author.id]
-    for participant in thread.participants:
-        if participant.user_id == author.id:
-            continue
-        user = session.get(User, participant.user_id)
-        if user is None or not user.active:
-            continue
-        queue_mail(
-            session,
-            user.email,
-            f"New message: {thread.subject}"[:200],
-            f"Hello {user.name},\n\n{author_name} wrote:\n\n{body}\n\nRead and reply: {link}\n",
-        )
+    notify(
+        session,
+        # By id: a participant who has just joined has no ``user`` loaded yet.
+        [session.get(User, p.user_id) for p in thread.participants],
+        kind="message",
+        text=f"{author_name} wrote in “{thread.subject}”.",
+        endpoint="messages.thread",
+        url_values={"thread_id": thread.id},
+        subject=f"New message: {thread.subject}",
+        details=body,
+        skip=author,
+    )
 
 
 def _add_message(session: DbSession, thread: MessageThread, author: Any, body: str) -> Message:

@@ -1,4 +1,5 @@
-"""Conversations: the list of a person's threads and one thread, read and replied to.
+"""Conversations: the list of a person's threads and one thread, read and replied to; and a
+listing's "Contact" page, which starts one.
 
 A thread is shown only to its participants and to whoever may plan for the holder it is about
 (``services.thread_for``); anyone else gets 404.
@@ -14,6 +15,7 @@ from flask_login import current_user, login_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import keep_on_form, render_invalid
+from marketplace.messages import contact as contacting
 from marketplace.messages import services
 from marketplace.messages.forms import MessageForm
 from marketplace.messages.models import MessageThread
@@ -36,6 +38,8 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 bp.add_app_template_filter(excerpt, "excerpt")
+# The listing pages show "Contact …" to everyone but whoever answers for the listing.
+bp.add_app_template_global(contacting.is_own_listing, "is_own_listing")
 
 
 @bp.get("/messages")
@@ -82,3 +86,26 @@ def thread(thread_id: int) -> Any:
         reply_form=form,
         **_people(found, user),
     )
+
+
+@bp.route("/contact/<kind>/<int:listing_id>", methods=["GET", "POST"])
+@login_required
+def contact(kind: str, listing_id: int) -> Any:
+    user = _user()
+    page = contacting.contact_page(db.session, user, kind, listing_id)
+    if request.method == "GET":
+        return render_template("messages/contact.html", form=MessageForm(formdata=None), page=page)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            thread = contacting.contact_listing(
+                db.session, user, kind, listing_id, form.body.data or ""
+            )
+        except DomainError as error:
+            keep_on_form(form, error)
+        else:
+            flash(f"Your message is sent to {page.target.name}.", "success")
+            return redirect(url_for("messages.thread", thread_id=thread.id))
+    if page.refusal:  # no form to correct: the page says why, and what to do instead
+        return render_template("messages/contact.html", form=None, page=page), 400
+    return render_invalid("messages/contact.html", form, page=page)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
 
 from marketplace.clock import utcnow
+from marketplace.errors import NotFound
 from marketplace.extensions import DbSession, affected_rows
 from marketplace.mail.services import queue_mail
 from marketplace.notifications.models import Notification
+from marketplace.pagination import Page, paginate
 
 TEXT_LIMIT = 300
 PAGE_SIZE = 50
@@ -85,6 +88,40 @@ def notifications_of(
             .limit(limit)
         )
     )
+
+
+def notifications_page(session: DbSession, user: Any, page: int) -> Page:
+    """Page ``page`` of the user's notifications, newest first (NotFound past the last page)."""
+    return paginate(
+        session,
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.id.desc()),
+        page,
+        PAGE_SIZE,
+    )
+
+
+def is_site_path(link: str) -> bool:
+    """True for a path in this site ("/quotes/3"), never another site ("//evil.example",
+    "/\\evil.example" which browsers read as "//", "https://…")."""
+    if not link.startswith("/") or link.startswith("//") or "\\" in link:
+        return False
+    parts = urlsplit(link)
+    return not parts.scheme and not parts.netloc
+
+
+def open_notification(session: DbSession, user: Any, notification_id: int) -> str:
+    """Mark the user's notification read (once: the first reading time is kept) and return the
+    site path it links to, or "" when its link is not a path in this site. Someone else's
+    notification is NotFound. One transaction."""
+    notification = session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user.id:
+        raise NotFound("We could not find that notification.")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        session.commit()
+    return notification.link if is_site_path(notification.link) else ""
 
 
 def mark_all_read(session: DbSession, user: Any) -> int:

@@ -9,13 +9,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select, update
+
 from marketplace.audit.services import record
 from marketplace.budgets.models import BudgetStream
 from marketplace.budgets.services import current_budget
+from marketplace.clock import utcnow
 from marketplace.directory import vocab as directory_vocab
 from marketplace.directory.models import Offer, PAProfile
 from marketplace.errors import NotFound, RuleBroken, ValidationFailed
-from marketplace.extensions import DbSession
+from marketplace.extensions import DbSession, affected_rows
 from marketplace.money import (
     MAX_PRICE_PENCE,
     MAX_QUANTITY_HUNDREDTHS,
@@ -24,7 +27,13 @@ from marketplace.money import (
 )
 from marketplace.packages.rules import isf_bought_in, line_refusals
 from marketplace.plans import vocab
-from marketplace.plans.common import commit, editable_plan
+from marketplace.plans.common import (
+    LOCKED,
+    PLAN_NOT_FOUND,
+    commit,
+    editable_plan,
+    transition_error,
+)
 from marketplace.plans.models import PlanLine, SupportPlan
 
 DESCRIPTION_LIMIT = 300
@@ -225,12 +234,17 @@ def _add(session: DbSession, actor: Any, plan: SupportPlan, data: LineInput) -> 
     return line
 
 
+# What a quote agreed: a price per unit, from one provider. Changing any of these ends the
+# agreement (the hours, days or words of the line may change and the price per unit still holds).
+_AGREED_TERMS = ("kind", "offer_id", "pa_profile_id", "provider_name", "unit", "unit_price_pence")
+
+
 def _update(
     session: DbSession, actor: Any, plan: SupportPlan, line: PlanLine, data: LineInput
 ) -> PlanLine:
     values = _checked(session, plan, data)
     _refuse_what_breaks_a_rule(session, plan, data, line.id)
-    if line.kind != values["kind"] or line.unit_price_pence != values["unit_price_pence"]:
+    if any(getattr(line, name) != values[name] for name in _AGREED_TERMS):
         line.price_agreed = False  # a quote's price no longer applies to a changed line
     _apply(line, values)
     record(session, actor, "update", "plan_line", line.id, plan.holder_id)
@@ -253,6 +267,25 @@ def update_line(
     return line
 
 
+def _hold_draft(session: DbSession, plan: SupportPlan) -> None:
+    """Keep the plan a draft until the caller commits: one conditional update of its row (which
+    a submission, itself a conditional update of that row, then waits for). A plan submitted
+    since it was read is refused (409), so an agreed price never lands in a submitted plan."""
+    done = affected_rows(
+        session.execute(
+            update(SupportPlan)
+            .where(SupportPlan.id == plan.id, SupportPlan.status == "draft")
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if done != 1:
+        status = session.scalar(select(SupportPlan.status).where(SupportPlan.id == plan.id))
+        if status is None:  # deleted meanwhile
+            raise NotFound(PLAN_NOT_FOUND)
+        raise transition_error(status, "draft", LOCKED.get(status))
+
+
 def agree_price(
     session: DbSession, actor: Any, plan_id: int, line_id: int | None, data: LineInput
 ) -> PlanLine:
@@ -261,6 +294,7 @@ def agree_price(
     line is added. Marked ``price_agreed``. The same rules as any change; not committed (the
     acceptance that calls this commits, or rolls back if a rule refuses the line)."""
     plan = editable_plan(session, actor, plan_id)
+    _hold_draft(session, plan)
     if line_id is None:
         line = _add(session, actor, plan, data)
     else:

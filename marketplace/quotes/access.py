@@ -42,7 +42,10 @@ def may_request_for(session: DbSession, user: Any, holder_id: int) -> bool:
 
 
 def provides(user: Any, quote: Quote) -> bool:
-    """True when the user answers this quote: the PA asked, or staff of the organisation asked."""
+    """True when the user answers this quote: the PA asked, or active staff of the organisation
+    asked (an account made inactive answers nothing)."""
+    if not getattr(user, "active", False):
+        return False
     if quote.organisation_id is not None:
         return user.role in PROVIDER_ROLES and user.organisation_id == quote.organisation_id
     return quote.pa_profile is not None and quote.pa_profile.user_id == user.id

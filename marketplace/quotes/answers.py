@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.clock import today, utcnow
 from marketplace.errors import Conflict, ValidationFailed
@@ -66,7 +67,7 @@ class OfferTerms:
 
 def price_error(pence: int | None, unit: str, field: str = "price") -> str | None:
     """Why a price per unit is refused (none, not positive, or more than any real one)."""
-    if pence is None:
+    if not isinstance(pence, int) or isinstance(pence, bool):
         return f"Enter the {field} for each, in pounds, like 18.50"
     if pence <= 0:
         return f"The {field} must be more than £0"
@@ -83,8 +84,13 @@ def price_error(pence: int | None, unit: str, field: str = "price") -> str | Non
     return None
 
 
+def _in_range(value: Any, highest: int) -> bool:
+    """A whole number from 0 to ``highest``."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= highest
+
+
 def _note(text: str, field: str, errors: dict[str, str]) -> str:
-    cleaned = (text or "").strip()
+    cleaned = text.strip() if isinstance(text, str) else ""
     if len(cleaned) > NOTE_LIMIT:
         errors[field] = f"Keep it to {NOTE_LIMIT:,} characters or fewer"
     return cleaned
@@ -96,20 +102,20 @@ def _checked_terms(quote: Quote, terms: OfferTerms) -> dict[str, Any]:
     if error:
         errors["unit_price_pence"] = error
     shares = (terms.direct_bp, terms.coordination_bp, terms.overheads_bp)
-    if any(share is None or not 0 <= share <= 10000 for share in shares):
+    if not all(_in_range(share, 10000) for share in shares):
         errors["breakdown"] = "Enter each share of the price as a percentage from 0 to 100"
     elif sum(s for s in shares if s is not None) != 10000:
         total = sum(s for s in shares if s is not None)
         errors["breakdown"] = f"The shares must add up to 100% (they add up to {total / 100:g}%)"
-    if terms.start_on is None:
+    if not isinstance(terms.start_on, date):
         errors["start_on"] = "Enter the date you could start"
     elif terms.start_on < today():
         errors["start_on"] = "The start date must be today or in the future"
-    if terms.notice_hours is None or not 0 <= terms.notice_hours <= MAX_NOTICE_HOURS:
+    if not _in_range(terms.notice_hours, MAX_NOTICE_HOURS):
         errors["notice_hours"] = (
             f"Enter the notice you need of a cancellation, in hours from 0 to {MAX_NOTICE_HOURS}"
         )
-    if terms.late_cancel_bp is None or not 0 <= terms.late_cancel_bp <= 10000:
+    if not _in_range(terms.late_cancel_bp, 10000):
         errors["late_cancel_bp"] = (
             "Enter what you charge for a late cancellation, as a percentage of the visit's "
             "price from 0 to 100"
@@ -280,7 +286,10 @@ def _claim_request(session: DbSession, quote: Quote) -> None:
             .execution_options(synchronize_session=False)
         )
     )
-    if done != 1:
+    if done == 1:
+        # The update went round the session: keep the loaded request in step with the row.
+        set_committed_value(request, "accepted_quote_id", quote.id)
+    else:
         session.rollback()
         session.refresh(request)
         if request.accepted_quote_id == quote.id:
@@ -290,12 +299,52 @@ def _claim_request(session: DbSession, quote: Quote) -> None:
         )
 
 
+def _close_not_chosen(session: DbSession, other: Quote, actor: Any) -> None:
+    """Another quote of the accepted request, if still open, becomes "not chosen" and its
+    provider is told. Its state is read afresh for each try: the provider may have answered
+    since the request was loaded, and an answer must not leave it open beside the accepted one."""
+    while True:
+        before = session.scalar(select(Quote.status).where(Quote.id == other.id))
+        if before not in OPEN:
+            return
+        now = utcnow()
+        done = affected_rows(
+            session.execute(
+                update(Quote)
+                .where(Quote.id == other.id, Quote.status == before)
+                .values(status=S.NOT_CHOSEN.value, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        if done == 1:
+            break
+    session.add(
+        QuoteEvent(
+            quote_id=other.id,
+            from_status=before,
+            to_status=S.NOT_CHOSEN.value,
+            actor_id=actor.id,
+            at=now,
+        )
+    )
+    session.refresh(other)
+    tell_not_chosen(session, other, actor)
+
+
 def _line_for(quote: Quote) -> LineInput:
     request, line = quote.request, quote.request.line
+    # A listing asked about, else the PA asked; else (the listing has been deleted since) the
+    # organisation by name, as a line described in words.
+    if quote.offer_id is not None:
+        kind = "offer"
+    elif quote.pa_profile_id is not None:
+        kind = "pa"
+    else:
+        kind = "text"
     return LineInput(
-        kind="offer" if quote.offer_id is not None else "pa",
+        kind=kind,
         offer_id=quote.offer_id,
-        pa_profile_id=quote.pa_profile_id if quote.offer_id is None else None,
+        pa_profile_id=quote.pa_profile_id if kind == "pa" else None,
         description=line.description if line is not None else request.description,
         provider_name=quote.provider_name,
         frequency=request.frequency,
@@ -313,15 +362,18 @@ def _line_for(quote: Quote) -> LineInput:
 
 def _put_in_plan(session: DbSession, actor: Any, quote: Quote) -> None:
     """The agreed price goes into the holder's draft plan: onto the request's line, or a new
-    line. With no draft plan the agreement is kept on the quote alone."""
+    line. The plan the request was made for must still be a draft (else 409: it was submitted
+    meanwhile); with no plan at all the agreement is kept on the quote alone."""
     request = quote.request
-    plan = draft_plan(session, request.holder_id)
     if request.line_id is not None and request.line is not None:
         plan_id = request.line.plan_id
-    elif plan is not None:
-        plan_id = plan.id
+    elif request.plan_id is not None:
+        plan_id = request.plan_id
     else:
-        return
+        plan = draft_plan(session, request.holder_id)
+        if plan is None:
+            return
+        plan_id = plan.id
     line = agree_price(session, actor, plan_id, request.line_id, _line_for(quote))
     request.line_id, request.plan_id = line.id, line.plan_id
 
@@ -338,27 +390,8 @@ def accept_quote(session: DbSession, actor: Any, quote_id: int) -> Quote:
     _claim_request(session, quote)
     _move(session, quote, S.ACCEPTED, actor, price=quote.unit_price_pence)
     for other in quote.request.quotes:
-        if other.id != quote.id and other.status in OPEN:
-            before = other.status
-            done = affected_rows(
-                session.execute(
-                    update(Quote)
-                    .where(Quote.id == other.id, Quote.status == before)
-                    .values(status=S.NOT_CHOSEN.value, updated_at=utcnow())
-                    .execution_options(synchronize_session=False)
-                )
-            )
-            if done == 1:
-                session.add(
-                    QuoteEvent(
-                        quote_id=other.id,
-                        from_status=before,
-                        to_status=S.NOT_CHOSEN.value,
-                        actor_id=actor.id,
-                    )
-                )
-                session.refresh(other)
-                tell_not_chosen(session, other, actor)
+        if other.id != quote.id:
+            _close_not_chosen(session, other, actor)
     try:
         _put_in_plan(session, actor, quote)
     except Exception:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace import geo
 from marketplace.audit.services import record
+from marketplace.budgets.services import current_budget
 from marketplace.clock import today, utcnow
 from marketplace.directory import vocab as directory_vocab
 from marketplace.directory.models import Offer, PAProfile
@@ -88,11 +89,27 @@ def draft_plan(session: DbSession, holder_id: int) -> SupportPlan | None:
     return plan if plan is not None and plan.status == "draft" else None
 
 
+def _listed(offer: Offer) -> bool:
+    """The directory shows an offer only while it and its provider are both published."""
+    provider = offer.organisation or offer.pa_profile
+    return offer.status == "published" and provider is not None and provider.status == "published"
+
+
+def _ids(values: Any) -> list[Any]:
+    """The ids asked for, each once and in order (whatever a caller sent: an id that is not a
+    whole number finds nothing, as a missing one does)."""
+    return [v if _whole(v) else None for v in dict.fromkeys(values or ())]
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _recipients(session: DbSession, data: RequestInput, errors: dict[str, str]) -> list[Recipient]:
     found: list[Recipient] = []
-    for offer_id in dict.fromkeys(data.offer_ids):
-        offer = session.get(Offer, offer_id)
-        if offer is None or offer.status != "published":
+    for offer_id in _ids(data.offer_ids):
+        offer = session.get(Offer, offer_id) if offer_id is not None else None
+        if offer is None or not _listed(offer):
             errors["recipients"] = "Choose services that are listed in the directory"
             continue
         if offer.price_unit == "free":
@@ -103,8 +120,8 @@ def _recipients(session: DbSession, data: RequestInput, errors: dict[str, str]) 
         found.append(
             Recipient(offer.organisation_id, offer.pa_profile_id, offer.id, offer.provider_name)
         )
-    for pa_id in dict.fromkeys(data.pa_profile_ids):
-        pa = session.get(PAProfile, pa_id)
+    for pa_id in _ids(data.pa_profile_ids):
+        pa = session.get(PAProfile, pa_id) if pa_id is not None else None
         if pa is None or pa.status != "published":
             errors["recipients"] = "Choose personal assistants who are listed in the directory"
             continue
@@ -131,7 +148,7 @@ def _check_schedule(data: RequestInput, errors: dict[str, str]) -> None:
     if data.unit not in _UNITS:
         errors["unit"] = "Choose what the number counts (hours, sessions …)"
     quantity = data.quantity_hundredths
-    if quantity is None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
         errors["quantity_hundredths"] = "Enter how many, like 6 or 1.5"
     elif quantity <= 0:
         errors["quantity_hundredths"] = "The number must be more than 0"
@@ -141,16 +158,27 @@ def _check_schedule(data: RequestInput, errors: dict[str, str]) -> None:
         )
     elif data.unit == "hours" and data.frequency == "week" and quantity > 168 * 100:
         errors["quantity_hundredths"] = "A week has 168 hours: enter fewer hours"
-    if not set(data.days) <= set(_DAYS):
+    if not set(data.days or ()) <= set(_DAYS):
         errors["days"] = "Choose days from the list"
-    if not set(data.time_bands) <= set(_TIME_BANDS):
+    if not set(data.time_bands or ()) <= set(_TIME_BANDS):
         errors["time_bands"] = "Choose times of day from the list"
-    if data.start_on is None:
+    if not isinstance(data.start_on, date):
         errors["start_on"] = "Enter the date you would like it to start"
     elif data.start_on < today():
         errors["start_on"] = "The start date must be today or in the future"
-    elif data.end_on is not None and data.end_on < data.start_on:
+    elif data.end_on is not None and (
+        not isinstance(data.end_on, date) or data.end_on < data.start_on
+    ):
         errors["end_on"] = "The end date must be the same as or after the start date"
+
+
+def _stream_ids(session: DbSession, access: CareAccess, plan: SupportPlan | None) -> set[int]:
+    """The streams that may pay: those of the draft plan's year, or with no draft plan, those
+    of the holder's budget for this year."""
+    if plan is not None:
+        return {s.id for s in stream_choices(session, plan)}
+    budget = current_budget(session, access.holder.id)
+    return {s.id for s in budget.streams} if budget is not None else set()
 
 
 def _check_plan_links(
@@ -159,26 +187,24 @@ def _check_plan_links(
     plan = draft_plan(session, access.holder.id)
     line = None
     if data.line_id is not None:
-        line = session.get(PlanLine, data.line_id)
+        line = session.get(PlanLine, data.line_id) if _whole(data.line_id) else None
         if line is None or plan is None or line.plan_id != plan.id:
             errors["line_id"] = "Choose a line of this person's draft plan"
             line = None
     stream_id = data.stream_id
     if stream_id is None and line is not None:
         stream_id = line.stream_id
-    if stream_id is not None:
-        streams = {s.id for s in stream_choices(session, plan)} if plan is not None else set()
-        if stream_id not in streams:
-            errors["stream_id"] = "Choose one of this person's budget streams"
+    if stream_id is not None and stream_id not in _stream_ids(session, access, plan):
+        errors["stream_id"] = "Choose one of this person's budget streams"
     if data.need_id is not None:
-        need = session.get(NeedAdvert, data.need_id)
+        need = session.get(NeedAdvert, data.need_id) if _whole(data.need_id) else None
         if need is None or need.holder_id != access.holder.id:
             errors["need_id"] = "Choose one of this person's adverts"
     return plan, line, stream_id
 
 
 def _district(access: CareAccess, postcode: str, errors: dict[str, str]) -> str:
-    text = postcode.strip() or (access.record.postcode if access.record else "")
+    text = (postcode or "").strip() or (access.record.postcode if access.record else "")
     if not text:
         errors["postcode"] = "Enter the postcode where support is needed, like LS6 2AB or LS6"
         return ""
@@ -193,17 +219,18 @@ def create_request(session: DbSession, actor: Any, data: RequestInput) -> QuoteR
     """Ask each chosen provider for a quote. Refused whole (ValidationFailed naming every field,
     nothing written) when anything is wrong; NotFound for a holder the actor may not plan for.
     Each provider is told (notification and email)."""
-    if data.holder_id is None:
+    holder_id = data.holder_id
+    if not isinstance(holder_id, int) or isinstance(holder_id, bool):
         raise ValidationFailed({"holder_id": "Choose who the quote is for"})
-    access = planner_access(session, actor, data.holder_id, REQUEST_NOT_FOUND)
+    access = planner_access(session, actor, holder_id, REQUEST_NOT_FOUND)
     errors: dict[str, str] = {}
     recipients = _recipients(session, data, errors)
-    description = data.description.strip()
+    description = (data.description or "").strip()
     if not description:
         errors["description"] = "Say what is needed, like “Help with personal care each morning”"
     elif len(description) > DESCRIPTION_LIMIT:
         errors["description"] = f"Keep it to {DESCRIPTION_LIMIT} characters or fewer"
-    details = data.details.strip()
+    details = (data.details or "").strip()
     if len(details) > DETAILS_LIMIT:
         errors["details"] = f"The details must be {DETAILS_LIMIT:,} characters or fewer"
     _check_schedule(data, errors)
@@ -222,8 +249,8 @@ def create_request(session: DbSession, actor: Any, data: RequestInput) -> QuoteR
         frequency=data.frequency,
         quantity_hundredths=data.quantity_hundredths,
         unit=data.unit,
-        days=[d for d in _DAYS if d in data.days],
-        time_bands=[b for b in _TIME_BANDS if b in data.time_bands],
+        days=[d for d in _DAYS if d in (data.days or ())],
+        time_bands=[b for b in _TIME_BANDS if b in (data.time_bands or ())],
         start_on=data.start_on,
         end_on=data.end_on,
         district=district,
@@ -287,4 +314,6 @@ def quotes_to_answer(session: DbSession, actor: Any, *, open_only: bool = False)
         query = query.where(Quote.status.in_(OPEN))
     quotes = list(session.scalars(query.options(selectinload(Quote.request))))
     checked_on_read(session, quotes)
+    if open_only:  # those that expired as they were read are open no longer
+        quotes = [q for q in quotes if q.status in OPEN]
     return quotes

@@ -67,3 +67,31 @@ def test_accepting_two_quotes_of_one_request_at_once_accepts_only_one(app):
         assert request.accepted_quote_id == winner
         price = db.session.get(Quote, winner).unit_price_pence
         assert db.session.get(PlanLine, w.line.id).unit_price_pence == price
+
+
+def _offer(user_id: int, quote_id: int, price: int) -> Callable[[Session], Any]:
+    def call(session: Session) -> Any:
+        return answers.offer_quote(
+            session, session.get(User, user_id), quote_id, terms(unit_price_pence=price)
+        )
+
+    return call
+
+
+def test_an_answer_racing_an_acceptance_never_leaves_another_quote_open(app):
+    """Kirkstall revises its quote again and again while Aire's is accepted: whichever comes
+    first, Kirkstall's quote ends "not chosen", never still on the table beside the accepted one."""
+    w, (aire_id, kirk_id), people = _offered_request(app)
+    calls = [_accept(people[0], aire_id)]
+    calls += [_offer(w.kirk_staff.id, kirk_id, 2100 - i) for i in range(9)]
+    outcomes = race(app, calls)
+    assert set(outcomes) <= {"ok", "conflict"}, outcomes
+    with app.app_context():
+        assert db.session.get(Quote, aire_id).status == "accepted"
+        assert db.session.get(Quote, kirk_id).status == "not_chosen"
+        moves = db.session.scalars(
+            select(QuoteEvent.to_status)
+            .where(QuoteEvent.quote_id == kirk_id)
+            .order_by(QuoteEvent.id)
+        ).all()
+        assert moves[-1] == "not_chosen" and moves.count("not_chosen") == 1
