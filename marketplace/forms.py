@@ -6,10 +6,32 @@ from typing import Any
 
 from flask import abort, render_template
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from wtforms import SelectField, SubmitField
+from wtforms.validators import Length
 
 from marketplace.errors import DomainError, ValidationFailed
+
+
+def strip_text(value: Any) -> Any:
+    """A field filter: surrounding spaces removed from text (other values as they are)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def max_length(limit: int, label: str) -> Length:
+    """A length validator whose message names the field: "The title must be 120 characters or
+    fewer"."""
+    return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
+
+
+def select_field(
+    label: str, choices: list[tuple[str, str]] | None = None, **kwargs: Any
+) -> SelectField:
+    """A GOV.UK select whose choices are the service's to check (with a message that names the
+    field), not WTForms'."""
+    return SelectField(
+        label, choices=choices or [], validate_choice=False, widget=GovSelect(), **kwargs
+    )
 
 
 def add_errors(form: FlaskForm, error: DomainError) -> None:

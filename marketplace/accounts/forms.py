@@ -14,6 +14,7 @@ from wtforms import EmailField, PasswordField, RadioField, SelectField, StringFi
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from marketplace.directory.vocab import ORGANISATION_KINDS
+from marketplace.forms import strip_text
 from marketplace.permissions import ROLE_LABELS, SELF_SIGN_UP_ROLES, Role
 
 _EMAIL = [
@@ -21,10 +22,6 @@ _EMAIL = [
     Length(max=254, message="Email address must be 254 characters or fewer"),
     Email("Enter an email address in the correct format, like name@example.com"),
 ]
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 _NAME = [
@@ -66,7 +63,9 @@ class NewPersonForm(FlaskForm):
     """Who a new account is for: shared by sign-up and by claiming an organisation."""
 
     name = StringField("Full name", widget=GovTextInput(), validators=_NAME)
-    email = EmailField("Email address", widget=GovTextInput(), validators=_EMAIL, filters=[_strip])
+    email = EmailField(
+        "Email address", widget=GovTextInput(), validators=_EMAIL, filters=[strip_text]
+    )
     password = PasswordField("Password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
 
 
@@ -105,7 +104,7 @@ class SignInForm(FlaskForm):
         "Email address",
         widget=GovTextInput(),
         validators=[InputRequired("Enter your email address"), Length(max=254)],
-        filters=[_strip],
+        filters=[strip_text],
     )
     password = PasswordField(
         "Password",
@@ -116,7 +115,9 @@ class SignInForm(FlaskForm):
 
 
 class ForgottenPasswordForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(), validators=_EMAIL, filters=[_strip])
+    email = EmailField(
+        "Email address", widget=GovTextInput(), validators=_EMAIL, filters=[strip_text]
+    )
     submit = SubmitField("Send me a link", widget=GovSubmitInput())
 
 
@@ -139,7 +140,7 @@ class InviteForm(FlaskForm):
         "Email address of the person to invite",
         widget=GovTextInput(),
         validators=_EMAIL,
-        filters=[_strip],
+        filters=[strip_text],
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
@@ -153,7 +154,9 @@ class AcceptInvitationForm(FlaskForm):
 
 class CreateUserForm(FlaskForm):
     name = StringField("Full name", widget=GovTextInput(), validators=_NAME)
-    email = EmailField("Email address", widget=GovTextInput(), validators=_EMAIL, filters=[_strip])
+    email = EmailField(
+        "Email address", widget=GovTextInput(), validators=_EMAIL, filters=[strip_text]
+    )
     role = SelectField(
         "Role",
         widget=GovSelect(),

@@ -25,13 +25,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from marketplace.budgets import ras_setup
 from marketplace.budgets.models import Budget, RasTable
 from marketplace.budgets.services import StreamInput
 from marketplace.budgets.vocab import RAS_METHODS
 from marketplace.errors import InvalidAmount, ValidationFailed
+from marketplace.forms import max_length
 from marketplace.listings.fields import GovDateField, PoundsField
 from marketplace.money import WEEKS_PER_YEAR, format_pence, parse_pounds, weekly_to_annual
 
@@ -65,10 +66,6 @@ def _required_amount(message: str) -> Any:
             raise ValidationError(message)
 
     return check
-
-
-def _length(limit: int, label: str) -> Length:
-    return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
 
 
 class PlanYearField(GovDateField):
@@ -119,7 +116,7 @@ class _BudgetForm(FlaskForm):
     reason = TextAreaField(
         "Why the budget is different from the indicative budget",
         widget=GovTextArea(),
-        validators=[_length(2000, "The reason")],
+        validators=[max_length(2000, "The reason")],
     )
     ras_assessment_id = HiddenField()
     submit = SubmitField("Save budget", widget=GovSubmitInput())
@@ -278,7 +275,7 @@ def budget_form(
         attrs["change_reason"] = TextAreaField(
             "Why the budget changed",
             widget=GovTextArea(),
-            validators=[_length(2000, "The reason for the change")],
+            validators=[max_length(2000, "The reason for the change")],
         )
         attrs["confirm_large_change"] = BooleanField(
             "Yes, the yearly amounts are right", widget=GovCheckboxInput()
@@ -297,7 +294,7 @@ def budget_form(
         )
     for i in range(1, other_rows + 1):
         attrs[f"other{i}_name"] = StringField(
-            "Name of the funding", widget=GovTextInput(), validators=[_length(80, "The name")]
+            "Name of the funding", widget=GovTextInput(), validators=[max_length(80, "The name")]
         )
         attrs[f"other{i}"] = AmountField(
             "Amount of this funding", what=f"the amount of other funding {i}"
@@ -322,7 +319,7 @@ class RasSettingsForm(FlaskForm):
         widget=GovRadioInput(),
     )
     rate = PoundsField("Pounds a year for each point")
-    bands = TextAreaField("Bands", widget=GovTextArea(), validators=[_length(5000, "The bands")])
+    bands = TextAreaField("Bands", widget=GovTextArea(), validators=[max_length(5000, "The bands")])
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 
     def band_inputs(self) -> list[ras_setup.BandInput]:
@@ -330,14 +327,16 @@ class RasSettingsForm(FlaskForm):
 
 
 class RasQuestionForm(FlaskForm):
-    text = StringField("Question", widget=GovTextInput(), validators=[_length(300, "The question")])
+    text = StringField(
+        "Question", widget=GovTextInput(), validators=[max_length(300, "The question")]
+    )
     help_text = TextAreaField(
-        "Hint (optional)", widget=GovTextArea(), validators=[_length(500, "The hint")]
+        "Hint (optional)", widget=GovTextArea(), validators=[max_length(500, "The hint")]
     )
     options = TextAreaField(
         "Answers and their points",
         widget=GovTextArea(),
-        validators=[_length(5000, "The answers")],
+        validators=[max_length(5000, "The answers")],
     )
     submit = SubmitField("Save question", widget=GovSubmitInput())
 

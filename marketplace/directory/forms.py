@@ -17,6 +17,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length
 
 from marketplace.directory.reports import EMAIL_MAX, REPORT_DETAILS_MAX, REPORT_REASONS
 from marketplace.directory.vocab import CATEGORIES
+from marketplace.forms import strip_text
 
 BROWSE_KINDS = (
     ("offer", "Services and activities"),
@@ -36,10 +37,6 @@ def _choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
 def _tidy_text(value: str | None) -> str | None:
     # Browsers send CRLF line ends; count each line end as one character, as the page does.
     return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 class BrowseForm(FlaskForm):
@@ -117,7 +114,7 @@ class ReportForm(FlaskForm):
     email = StringField(
         "Your email address (optional)",
         description="Only if you would like a moderator to be able to reply to you.",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=EMAIL_MAX, message=f"Email address must be {EMAIL_MAX} characters or fewer"),

@@ -17,20 +17,17 @@ from wtforms import BooleanField, EmailField, RadioField, StringField, SubmitFie
 from wtforms.validators import Email, InputRequired, Length
 
 from marketplace.directory import vocab
+from marketplace.forms import strip_text
 from marketplace.holders import vocab as holder_vocab
 from marketplace.holders.services import OTHER_PREFERENCES_LIMIT
 from marketplace.listings.fields import MultiCheckboxField
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _email_field(label: str, whose: str) -> EmailField:
     return EmailField(
         label,
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(f"Enter the {whose}'s email address"),
             Length(max=254, message="The email address must be 254 characters or fewer"),
@@ -43,7 +40,7 @@ class RequirementsForm(FlaskForm):
     postcode = StringField(
         "Postcode",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=10, message="The postcode must be 10 characters or fewer")],
     )
     required_checks = MultiCheckboxField(

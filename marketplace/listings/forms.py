@@ -7,13 +7,12 @@ the service's. Choice membership is checked by the service too, with readable me
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -22,14 +21,13 @@ from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length
 
 from marketplace.directory import vocab
+from marketplace.forms import max_length, select_field
 from marketplace.listings.fields import (
     GovDateField,
     MultiCheckboxField,
@@ -40,15 +38,6 @@ from marketplace.listings.fields import (
 from marketplace.listings.rules import AVAILABILITY_SLOTS
 
 T = TypeVar("T")
-
-
-def _length(limit: int, label: str) -> Length:
-    return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
-
-
-def _select(label: str, choices: list[tuple[str, str]], **kwargs: Any) -> SelectField:
-    # Membership is the service's to check, with a message that names the field.
-    return SelectField(label, choices=choices, validate_choice=False, widget=GovSelect(), **kwargs)
 
 
 def _radios(label: str, choices: tuple[tuple[str, str], ...]) -> RadioField:
@@ -69,17 +58,17 @@ def to_input(form: FlaskForm, cls: type[T]) -> T:
 
 
 class OfferForm(FlaskForm):
-    title = StringField("Title", widget=GovTextInput(), validators=[_length(120, "Title")])
+    title = StringField("Title", widget=GovTextInput(), validators=[max_length(120, "Title")])
     description = TextAreaField(
-        "Description", widget=GovTextArea(), validators=[_length(5000, "Description")]
+        "Description", widget=GovTextArea(), validators=[max_length(5000, "Description")]
     )
-    category = _select(
+    category = select_field(
         "Category", [("", "Select a category"), *((c.slug, c.name) for c in vocab.CATEGORIES)]
     )
     age_groups = MultiCheckboxField("Age groups", choices=list(vocab.AGE_GROUPS))
     needs = MultiCheckboxField("Needs supported", choices=list(vocab.NEEDS))
     price = PoundsField("Price, in pounds")
-    price_unit = _select("What the price is for", list(vocab.PRICE_UNITS))
+    price_unit = select_field("What the price is for", list(vocab.PRICE_UNITS))
     direct_percent = PercentField("Direct support (%)")
     coordination_percent = PercentField("Coordination (%)")
     overheads_percent = PercentField("Overheads (%)")
@@ -88,10 +77,10 @@ class OfferForm(FlaskForm):
     )
     delivery = MultiCheckboxField("Where it is delivered", choices=list(vocab.DELIVERY_MODES))
     venue_address = TextAreaField(
-        "Venue address", widget=GovTextArea(), validators=[_length(300, "The venue address")]
+        "Venue address", widget=GovTextArea(), validators=[max_length(300, "The venue address")]
     )
     venue_postcode = StringField(
-        "Venue postcode", widget=GovTextInput(), validators=[_length(10, "The venue postcode")]
+        "Venue postcode", widget=GovTextInput(), validators=[max_length(10, "The venue postcode")]
     )
     days = MultiCheckboxField("Days", choices=list(vocab.DAYS))
     time_bands = MultiCheckboxField("Times of day", choices=list(vocab.TIME_BANDS))
@@ -106,13 +95,15 @@ class OfferForm(FlaskForm):
 
 class PAProfileForm(FlaskForm):
     display_name = StringField(
-        "Name to show", widget=GovTextInput(), validators=[_length(120, "The name")]
+        "Name to show", widget=GovTextInput(), validators=[max_length(120, "The name")]
     )
     employment = _radios("How do you want to work?", vocab.PA_EMPLOYMENT)
     hourly_rate = PoundsField("Hourly rate, in pounds")
     sleep_in_rate = PoundsField("Sleep-in rate per night, in pounds (optional)")
     waking_night_rate = PoundsField("Waking night rate per night, in pounds (optional)")
-    bio = TextAreaField("About you", widget=GovTextArea(), validators=[_length(5000, "About you")])
+    bio = TextAreaField(
+        "About you", widget=GovTextArea(), validators=[max_length(5000, "About you")]
+    )
     experience_years = WholeNumberField(
         "Years of experience", message="Enter your years of experience as a whole number"
     )
@@ -121,7 +112,7 @@ class PAProfileForm(FlaskForm):
     gender = _radios("Gender", vocab.GENDERS)
     availability = MultiCheckboxField("When you are available", choices=list(AVAILABILITY_SLOTS))
     home_postcode = StringField(
-        "Home postcode", widget=GovTextInput(), validators=[_length(10, "The postcode")]
+        "Home postcode", widget=GovTextInput(), validators=[max_length(10, "The postcode")]
     )
     travel_km = WholeNumberField(
         "How far you will travel, in kilometres",
@@ -134,14 +125,14 @@ class PAProfileForm(FlaskForm):
 
 
 class CheckForm(FlaskForm):
-    kind = _select("Kind of check or document", [("", "Select one"), *vocab.CHECK_KINDS])
+    kind = select_field("Kind of check or document", [("", "Select one"), *vocab.CHECK_KINDS])
     title = StringField(
-        "Title (optional)", widget=GovTextInput(), validators=[_length(120, "The title")]
+        "Title (optional)", widget=GovTextInput(), validators=[max_length(120, "The title")]
     )
     reference = StringField(
         "Reference or certificate number (optional)",
         widget=GovTextInput(),
-        validators=[_length(60, "The reference")],
+        validators=[max_length(60, "The reference")],
     )
     issued_on = GovDateField("Date issued", required="Enter the date it was issued")
     expires_on = GovDateField("Expiry date (optional)")
@@ -161,40 +152,40 @@ def _rating_choices() -> list[tuple[str, str]]:
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Name", widget=GovTextInput(), validators=[_length(160, "The name")])
-    kind = _select("Kind of organisation", [("", "Select one"), *vocab.ORGANISATION_KINDS])
+    name = StringField("Name", widget=GovTextInput(), validators=[max_length(160, "The name")])
+    kind = select_field("Kind of organisation", [("", "Select one"), *vocab.ORGANISATION_KINDS])
     description = TextAreaField(
-        "Description", widget=GovTextArea(), validators=[_length(5000, "The description")]
+        "Description", widget=GovTextArea(), validators=[max_length(5000, "The description")]
     )
     email = StringField(
         "Email address for enquiries",
         widget=GovTextInput(),
-        validators=[_length(254, "The email address")],
+        validators=[max_length(254, "The email address")],
     )
     phone = StringField(
-        "Phone number", widget=GovTextInput(), validators=[_length(30, "The phone number")]
+        "Phone number", widget=GovTextInput(), validators=[max_length(30, "The phone number")]
     )
     website = StringField(
-        "Website", widget=GovTextInput(), validators=[_length(300, "The website address")]
+        "Website", widget=GovTextInput(), validators=[max_length(300, "The website address")]
     )
     base_postcode = StringField(
         "Postcode of your main office",
         widget=GovTextInput(),
-        validators=[_length(10, "The postcode")],
+        validators=[max_length(10, "The postcode")],
     )
     service_councils = MultiCheckboxField("Councils whose whole area you serve", choices=[])
     service_districts = StringField(
         "Other postcode districts you serve",
         widget=GovTextInput(),
-        validators=[_length(500, "The list of districts")],
+        validators=[max_length(500, "The list of districts")],
     )
-    regulator = _select("Regulator", list(vocab.REGULATORS))
+    regulator = select_field("Regulator", list(vocab.REGULATORS))
     regulator_id = StringField(
         "Registration number with the regulator",
         widget=GovTextInput(),
-        validators=[_length(40, "The registration number")],
+        validators=[max_length(40, "The registration number")],
     )
-    rating = _select("Latest rating", _rating_choices())
+    rating = select_field("Latest rating", _rating_choices())
     last_inspected_on = GovDateField("Date of the last inspection")
     submit = SubmitField("Save", widget=GovSubmitInput())
 

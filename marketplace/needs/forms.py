@@ -18,10 +18,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length
 
 from marketplace.directory import vocab
 from marketplace.errors import InvalidAmount
+from marketplace.forms import max_length, strip_text
 from marketplace.holders import vocab as holder_vocab
 from marketplace.listings.fields import GovDateField, MultiCheckboxField, PoundsField
 from marketplace.listings.fields import _TextParsedField as TextParsedField
@@ -33,14 +33,6 @@ from marketplace.needs.services import (
     TITLE_LIMIT,
     NeedInput,
 )
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _length(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
 class HoursField(TextParsedField):
@@ -63,19 +55,19 @@ class NeedForm(FlaskForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
-        filters=[_strip],
-        validators=[_length(TITLE_LIMIT, "The title")],
+        filters=[strip_text],
+        validators=[max_length(TITLE_LIMIT, "The title")],
     )
     description = TextAreaField(
         "What the support is for (optional)",
         widget=GovTextArea(),
-        validators=[_length(DESCRIPTION_LIMIT, "The description")],
+        validators=[max_length(DESCRIPTION_LIMIT, "The description")],
     )
     postcode = StringField(
         "Postcode where support is needed",
         widget=GovTextInput(),
-        filters=[_strip],
-        validators=[_length(10, "The postcode")],
+        filters=[strip_text],
+        validators=[max_length(10, "The postcode")],
     )
     slots = MultiCheckboxField("When you need support", choices=list(AVAILABILITY_SLOTS))
     hours_hundredths = HoursField("Hours a week")
@@ -147,6 +139,6 @@ class InterestForm(FlaskForm):
     note = TextAreaField(
         "A note for them (optional)",
         widget=GovTextArea(),
-        validators=[_length(NOTE_LIMIT, "The note")],
+        validators=[max_length(NOTE_LIMIT, "The note")],
     )
     submit = SubmitField("I'm interested", widget=GovSubmitInput())

@@ -13,17 +13,17 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
 from marketplace.budgets.models import BudgetStream
 from marketplace.directory import vocab as directory_vocab
 from marketplace.errors import ValidationFailed
+from marketplace.forms import select_field
 from marketplace.listings.fields import GovDateField, MultiCheckboxField
 from marketplace.packages.builder import AddPage, BuilderPage
 from marketplace.packages.builder_search import (
@@ -41,10 +41,6 @@ from marketplace.search.params import MAX_TEXT
 
 _CATEGORIES = tuple((c.slug, c.name) for c in directory_vocab.CATEGORIES)
 ANY_STREAM = ("", "Any way of paying")
-
-
-def _select(label: str, choices: list[tuple[str, str]] | None = None) -> SelectField:
-    return SelectField(label, choices=choices or [], validate_choice=False, widget=GovSelect())
 
 
 class ErrorSummary:
@@ -93,9 +89,9 @@ class BuilderSearchForm(FlaskForm):
     kind = RadioField(
         "Looking for", choices=list(SEARCH_KINDS), validate_choice=False, widget=GovRadioInput()
     )
-    category = _select("Category", [("", "Any category"), *_CATEGORIES])
-    stream = _select("Paid from")
-    radius = _select("Distance")
+    category = select_field("Category", [("", "Any category"), *_CATEGORIES])
+    stream = select_field("Paid from")
+    radius = select_field("Distance")
     free = BooleanField(
         "Free only (community groups and other free support)", widget=GovCheckboxInput()
     )
@@ -193,9 +189,9 @@ class BuilderLineForm(FlaskForm):
         validators=[Length(max=PROVIDER_LIMIT, message="Who gives it is too long")],
     )
     quantity_hundredths = QuantityField("How many")
-    unit = _select("Of what", list(vocab.LINE_UNITS))
-    frequency = _select("How often", list(vocab.FREQUENCIES))
-    stream_id = _select("Paid from")
+    unit = select_field("Of what", list(vocab.LINE_UNITS))
+    frequency = select_field("How often", list(vocab.FREQUENCIES))
+    stream_id = select_field("Paid from")
     outcome_ids = MultiCheckboxField("Outcomes it serves", choices=[])
     days = MultiCheckboxField("Days", choices=list(directory_vocab.DAYS))
     time_bands = MultiCheckboxField("Times of day", choices=list(directory_vocab.TIME_BANDS))

@@ -13,16 +13,16 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired
 
 from marketplace.budgets.models import BudgetStream
 from marketplace.errors import InvalidAmount
+from marketplace.forms import max_length, select_field
 from marketplace.listings.fields import (
     GovDateField,
     MultiCheckboxField,
@@ -36,14 +36,6 @@ from marketplace.plans.common import outcome_title, year_label
 from marketplace.plans.lines import LineInput
 from marketplace.plans.models import PlanLine, SupportPlan
 from marketplace.plans.workflow import REASON_LIMIT
-
-
-def _length(limit: int, label: str) -> Length:
-    return Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")
-
-
-def _select(label: str, choices: list[tuple[str, str]]) -> SelectField:
-    return SelectField(label, choices=choices, validate_choice=False, widget=GovSelect())
 
 
 class QuantityField(_TextParsedField):
@@ -60,7 +52,7 @@ class QuantityField(_TextParsedField):
 
 
 class StartPlanForm(FlaskForm):
-    year = _select("Plan year", [])
+    year = select_field("Plan year", [])
     submit = SubmitField("Start a support plan", widget=GovSubmitInput())
 
     def set_years(self, years: list[date], default: date) -> None:
@@ -80,20 +72,20 @@ class WhatMattersForm(FlaskForm):
     what_matters = TextAreaField(
         "What matters to you",
         widget=GovTextArea(),
-        validators=[_length(5000, "What matters")],
+        validators=[max_length(5000, "What matters")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
 class OutcomeForm(FlaskForm):
-    code = _select("Outcome", [("", "Select an outcome"), *vocab.OUTCOMES])
+    code = select_field("Outcome", [("", "Select an outcome"), *vocab.OUTCOMES])
     text = StringField(
         "In your own words (optional)",
         widget=GovTextInput(),
-        validators=[_length(300, "The description")],
+        validators=[max_length(300, "The description")],
     )
     how_met = TextAreaField(
-        "How it will be met", widget=GovTextArea(), validators=[_length(5000, "How it is met")]
+        "How it will be met", widget=GovTextArea(), validators=[max_length(5000, "How it is met")]
     )
     submit = SubmitField("Add outcome", widget=GovSubmitInput())
 
@@ -109,18 +101,18 @@ class LineForm(FlaskForm):
         widget=GovRadioInput(),
     )
     description = StringField(
-        "What is it?", widget=GovTextInput(), validators=[_length(300, "The description")]
+        "What is it?", widget=GovTextInput(), validators=[max_length(300, "The description")]
     )
     provider_name = StringField(
         "Who provides it? (optional)",
         widget=GovTextInput(),
-        validators=[_length(160, "Who provides it")],
+        validators=[max_length(160, "Who provides it")],
     )
     quantity_hundredths = QuantityField("How many")
-    unit = _select("Of what", list(vocab.LINE_UNITS))
-    frequency = _select("How often", list(vocab.FREQUENCIES))
+    unit = select_field("Of what", list(vocab.LINE_UNITS))
+    frequency = select_field("How often", list(vocab.FREQUENCIES))
     unit_price_pence = PoundsField("Price for each, in pounds")
-    stream_id = _select("Paid from", [])
+    stream_id = select_field("Paid from", [])
     outcome_ids = MultiCheckboxField("Outcomes it serves", choices=[])
     start_on = GovDateField("Start date (optional)")
     end_on = GovDateField("End date (optional)")
@@ -165,7 +157,7 @@ class LineForm(FlaskForm):
         )
 
 
-_REASON_LENGTH = _length(REASON_LIMIT, "The reason")
+_REASON_LENGTH = max_length(REASON_LIMIT, "The reason")
 
 
 class ApproveForm(FlaskForm):

@@ -13,17 +13,16 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import ValidationError
 
 from marketplace.directory import vocab as directory_vocab
 from marketplace.errors import DomainError, ValidationFailed
-from marketplace.forms import add_errors
+from marketplace.forms import add_errors, max_length, select_field
 from marketplace.listings.fields import (
     GovDateField,
     MultiCheckboxField,
@@ -38,20 +37,12 @@ from marketplace.quotes.presenting import NEW_LINE, RequestChoices, parse_id, pa
 from marketplace.quotes.requests import DESCRIPTION_LIMIT, DETAILS_LIMIT, RequestInput
 
 
-def _length(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
-
-
-def _select(label: str, choices: list[tuple[str, str]] | None = None) -> SelectField:
-    return SelectField(label, choices=choices or [], validate_choice=False, widget=GovSelect())
-
-
 def _note_field() -> TextAreaField:
     """A note to the other side, beside a quote or a counter-offer."""
     return TextAreaField(
         "A note for them (optional)",
         widget=GovTextArea(),
-        validators=[_length(NOTE_LIMIT, "The note")],
+        validators=[max_length(NOTE_LIMIT, "The note")],
     )
 
 
@@ -80,16 +71,16 @@ class RequestForm(FlaskForm):
     description = StringField(
         "What is needed",
         widget=GovTextInput(),
-        validators=[_length(DESCRIPTION_LIMIT, "What is needed")],
+        validators=[max_length(DESCRIPTION_LIMIT, "What is needed")],
     )
     details = TextAreaField(
         "Details (optional)",
         widget=GovTextArea(),
-        validators=[_length(DETAILS_LIMIT, "The details")],
+        validators=[max_length(DETAILS_LIMIT, "The details")],
     )
     quantity_hundredths = QuantityField("How many")
-    unit = _select("Of what", list(plan_vocab.LINE_UNITS))
-    frequency = _select("How often", list(plan_vocab.FREQUENCIES))
+    unit = select_field("Of what", list(plan_vocab.LINE_UNITS))
+    frequency = select_field("How often", list(plan_vocab.FREQUENCIES))
     days = MultiCheckboxField("Days", choices=list(directory_vocab.DAYS))
     time_bands = MultiCheckboxField("Times of day", choices=list(directory_vocab.TIME_BANDS))
     start_on = GovDateField("Start date")
@@ -97,7 +88,7 @@ class RequestForm(FlaskForm):
     postcode = StringField(
         "Postcode where support is needed",
         widget=GovTextInput(),
-        validators=[_length(10, "The postcode")],
+        validators=[max_length(10, "The postcode")],
     )
     line_id = RadioField(
         "Which line of the plan is it for?",
@@ -105,7 +96,7 @@ class RequestForm(FlaskForm):
         validate_choice=False,  # the service says when the line is not one of the plan's
         widget=GovRadioInput(),
     )
-    stream_id = _select("Paid from")
+    stream_id = select_field("Paid from")
     submit = SubmitField("Send the request", widget=GovSubmitInput())
 
     # Keys of the service that the form does not show as fields.
@@ -254,7 +245,7 @@ class ReasonForm(FlaskForm):
     """Declining or withdrawing: the reason (the provider must give one to decline)."""
 
     reason = TextAreaField(
-        "Why", widget=GovTextArea(), validators=[_length(NOTE_LIMIT, "The reason")]
+        "Why", widget=GovTextArea(), validators=[max_length(NOTE_LIMIT, "The reason")]
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
