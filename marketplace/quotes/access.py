@@ -43,11 +43,12 @@ def may_request_for(session: DbSession, user: Any, holder_id: int) -> bool:
 
 def provides(user: Any, quote: Quote) -> bool:
     """True when the user answers this quote: the PA asked, or active staff of the organisation
-    asked (an account made inactive answers nothing)."""
+    asked whose place there is approved (an account made inactive, or someone whose claim to the
+    organisation is still being checked, answers nothing)."""
     if not getattr(user, "active", False):
         return False
     if quote.organisation_id is not None:
-        return user.role in PROVIDER_ROLES and user.organisation_id == quote.organisation_id
+        return user.role in PROVIDER_ROLES and user.acts_for(quote.organisation_id)
     return quote.pa_profile is not None and quote.pa_profile.user_id == user.id
 
 
@@ -61,7 +62,8 @@ def side_of(session: DbSession, user: Any, quote: Quote) -> Side:
 
 
 def provider_people(session: DbSession, quote: Quote) -> list[User]:
-    """The active accounts that answer this quote (the PA, or the organisation's staff)."""
+    """The active accounts that answer this quote (the PA, or the organisation's approved
+    staff): those told of its events."""
     if quote.organisation_id is not None:
         return list(
             session.scalars(
@@ -70,6 +72,7 @@ def provider_people(session: DbSession, quote: Quote) -> list[User]:
                     User.organisation_id == quote.organisation_id,
                     User.role.in_(PROVIDER_ROLES),
                     User.active.is_(True),
+                    User.org_approved.is_(True),
                 )
                 .order_by(User.id)
             )

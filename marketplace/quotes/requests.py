@@ -300,10 +300,10 @@ def requests_of(
 
 
 def quotes_to_answer(session: DbSession, actor: Any, *, open_only: bool = False) -> list[Quote]:
-    """The quotes the actor answers (a PA's own, or their organisation's), newest first, expiry
-    checked. Empty for anyone else."""
+    """The quotes the actor answers (a PA's own, or their organisation's once their place there
+    is approved), newest first, expiry checked. Empty for anyone else."""
     query = select(Quote).order_by(Quote.updated_at.desc(), Quote.id.desc())
-    if actor.role in PROVIDER_ROLES and actor.organisation_id is not None:
+    if actor.role in PROVIDER_ROLES and actor.acts_for(actor.organisation_id):
         query = query.where(Quote.organisation_id == actor.organisation_id)
     elif actor.role == "pa":
         mine = select(PAProfile.id).where(PAProfile.user_id == actor.id)

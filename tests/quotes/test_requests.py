@@ -152,6 +152,8 @@ def test_only_the_asked_organisations_active_staff_answer_as_the_provider(sessio
     w = make_quote_world()
     aire_admin = make_user(Role.PROVIDER_ADMIN, organisation=w.aire)
     retired = make_user(Role.PROVIDER_STAFF, organisation=w.aire, active=False)
+    # Someone who claims to run Aire, not yet checked by a moderator.
+    claimant = make_user(Role.PROVIDER_ADMIN, organisation=w.aire, org_approved=False)
     request = create_request(session, w.broker, request_input(w))
     aire_q, kirk_q = request.quotes
     assert quote_for(session, w.aire_staff, aire_q.id)[1] is Side.PROVIDER
@@ -162,6 +164,7 @@ def test_only_the_asked_organisations_active_staff_answer_as_the_provider(sessio
         (w.kirk_staff, aire_q.id),  # another provider's staff
         (w.aire_staff, kirk_q.id),
         (retired, aire_q.id),  # no longer active
+        (claimant, aire_q.id),  # claim not yet approved
         (w.pa_user, aire_q.id),
     ]:
         with pytest.raises(NotFound):
@@ -171,6 +174,7 @@ def test_only_the_asked_organisations_active_staff_answer_as_the_provider(sessio
         with pytest.raises(NotFound):
             answers.decline_quote(session, outsider, quote_id, "Busy")
     assert everything(session) == before
+    assert quotes_to_answer(session, claimant) == []
 
 
 def test_only_the_asked_pa_answers_a_pa_quote(session):

@@ -25,10 +25,14 @@ from tests.quotes.written import mailed
 
 def _people(session: Any) -> SimpleNamespace:
     """The quote world, with a second (admin) account at Aire, and people who must never be
-    told: Aire staff made inactive, an inactive representative and a broker only invited."""
+    told: Aire staff made inactive, someone whose claim to Aire is still being checked, an
+    inactive representative and a broker only invited."""
     w = make_quote_world()
     w.aire_admin = make_user(Role.PROVIDER_ADMIN, organisation=w.aire, name="Ann Aire")
     w.retired = make_user(Role.PROVIDER_STAFF, organisation=w.aire, name="Ret Aire", active=False)
+    w.claimant = make_user(
+        Role.PROVIDER_ADMIN, organisation=w.aire, name="Cla Imant", org_approved=False
+    )
     w.inactive_rep = link_representative(
         w.holder, make_user(Role.REPRESENTATIVE, name="Ina Rep", active=False)
     )
@@ -37,7 +41,14 @@ def _people(session: Any) -> SimpleNamespace:
 
 
 def _never(w: SimpleNamespace) -> set[int]:
-    return {w.retired.id, w.inactive_rep.id, w.invited.id, w.stranger_broker.id, w.other_holder.id}
+    return {
+        w.retired.id,
+        w.claimant.id,
+        w.inactive_rep.id,
+        w.invited.id,
+        w.stranger_broker.id,
+        w.other_holder.id,
+    }
 
 
 def _new_notifications(session: Any, after: int) -> list[Notification]:
