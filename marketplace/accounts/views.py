@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -24,6 +23,7 @@ from marketplace.errors import DomainError, TokenInvalid
 from marketplace.extensions import db, limiter
 from marketplace.forms import ActionForm, add_errors, render_invalid
 from marketplace.permissions import ROLE_LABELS, SELF_SIGN_UP_ROLES, Permission, Role, require
+from marketplace.urls import is_site_path
 
 bp = Blueprint("accounts", __name__)
 
@@ -49,10 +49,8 @@ _LANDING = {
 def _safe_next(target: str | None, user: Any) -> str:
     """Only same-site paths are followed after sign-in (no open redirects); otherwise the
     user's own starting page."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
+    if target and is_site_path(target):
+        return target
     return url_for(_LANDING.get(Role(user.role), "accounts.account"))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
@@ -19,6 +18,7 @@ from marketplace.extensions import db, limiter
 from marketplace.forms import add_errors, render_invalid
 from marketplace.pagination import page_number, pagination_params
 from marketplace.permissions import Permission, require
+from marketplace.urls import is_site_path
 
 bp = Blueprint("directory", __name__)
 
@@ -132,11 +132,7 @@ def _back_to(default: str) -> str:
     """Where to go after adding to the shortlist: the form's same-site ``next`` path (the search
     results it was added from), else the listing. Never another site (no open redirects)."""
     target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return default
+    return target if is_site_path(target) else default
 
 
 def _flash_added(added: bool) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
@@ -20,6 +19,7 @@ from marketplace.extensions import DbSession, affected_rows
 from marketplace.mail.services import queue_mail
 from marketplace.notifications.models import Notification
 from marketplace.pagination import Page, paginate
+from marketplace.urls import is_site_path
 
 TEXT_LIMIT = 300
 PAGE_SIZE = 50
@@ -100,15 +100,6 @@ def notifications_page(session: DbSession, user: Any, page: int) -> Page:
         page,
         PAGE_SIZE,
     )
-
-
-def is_site_path(link: str) -> bool:
-    """True for a path in this site ("/quotes/3"), never another site ("//evil.example",
-    "/\\evil.example" which browsers read as "//", "https://…")."""
-    if not link.startswith("/") or link.startswith("//") or "\\" in link:
-        return False
-    parts = urlsplit(link)
-    return not parts.scheme and not parts.netloc
 
 
 def open_notification(session: DbSession, user: Any, notification_id: int) -> str:

@@ -132,11 +132,17 @@ def test_sign_in_with_wrong_password_gives_one_message_for_both_fields(app, clie
     assert "Enter a correct email address and password" in response.get_data(as_text=True)
 
 
-def test_sign_in_follows_only_same_site_next_links(app, client):
+@pytest.mark.parametrize(
+    "elsewhere",
+    ["//evil.example/x", "/\\evil.example/x", "https://evil.example/x", "evil.example"],
+)
+def test_sign_in_follows_only_same_site_next_links(app, client, elsewhere):
     with app.app_context():
         user = make_user()
     response = client.post(
-        "/sign-in?next=//evil.example/x", data={"email": user.email, "password": TEST_PASSWORD}
+        "/sign-in",
+        query_string={"next": elsewhere},
+        data={"email": user.email, "password": TEST_PASSWORD},
     )
     assert response.headers["Location"] == "/my-support"  # a holder's own starting page
     client.post("/sign-out", data={})

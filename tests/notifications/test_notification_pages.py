@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from marketplace.clock import utcnow
 from marketplace.notifications.models import Notification
-from marketplace.notifications.services import PAGE_SIZE, is_site_path
+from marketplace.notifications.services import PAGE_SIZE
 from marketplace.permissions import Role
+from marketplace.urls import is_site_path
 from tests.factories import make_user
 from tests.needs.pages_world import client_for, forms_without_token, text
 
