@@ -28,7 +28,7 @@ from marketplace.messages.models import (
     MessageThread,
     ThreadParticipant,
 )
-from marketplace.notifications.services import notify
+from marketplace.notifications.services import mark_read_about, notify, site_path
 from marketplace.permissions import Role
 
 THREAD_NOT_FOUND = "We could not find that conversation."
@@ -170,13 +170,14 @@ def post_message(session: DbSession, author: Any, thread_id: int, body: str) -> 
 
 
 def mark_read(session: DbSession, user: Any, thread: MessageThread) -> None:
-    """The user has read the thread up to now. Someone who may plan for the holder but has not
-    written yet is not added to it by reading (the others would see them listed)."""
+    """The user has read the thread up to now, and its notifications. Someone who may plan for
+    the holder but has not written yet is not added to it by reading (the others would see them
+    listed)."""
     for participant in thread.participants:
         if participant.user_id == user.id:
             participant.last_read_at = utcnow()
-            session.commit()
-            return
+    mark_read_about(session, user, site_path("messages.thread", thread_id=thread.id))
+    session.commit()
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,23 @@ def open_notification(session: DbSession, user: Any, notification_id: int) -> st
     return notification.link if is_site_path(notification.link) else ""
 
 
+def mark_read_about(session: DbSession, user: Any, *paths: str) -> int:
+    """The user has seen the pages at ``paths``: their unread notifications linking there are
+    read (a quote's events once its page is open, a thread's messages once it is read). Returns
+    how many. Not committed: the caller commits."""
+    return affected_rows(
+        session.execute(
+            update(Notification)
+            .where(
+                Notification.user_id == user.id,
+                Notification.read_at.is_(None),
+                Notification.link.in_(paths),
+            )
+            .values(read_at=utcnow())
+        )
+    )
+
+
 def mark_all_read(session: DbSession, user: Any) -> int:
     """Mark every unread notification of the user read; returns how many. One transaction."""
     done = affected_rows(

@@ -24,6 +24,7 @@ from marketplace.extensions import db
 from marketplace.forms import keep_on_form, render_invalid
 from marketplace.messages.forms import MessageForm
 from marketplace.messages.services import mark_read, shown_names
+from marketplace.notifications.services import mark_read_about
 from marketplace.permissions import PLANNERS, Permission, require_any
 from marketplace.quotes import answers, presenting, states
 from marketplace.quotes.access import quote_for, request_for
@@ -231,8 +232,12 @@ def _quote_page(quote_id: int, form: FlaskForm, status: int = 200) -> Any:
     )
     if requester:
         record_read(db.session, user, "quote", item.id, asked.holder_id)
+    # Seen: the quote's notifications (and, below, its messages') are read.
+    mark_read_about(db.session, user, url_for("quotes.quote", quote_id=item.id))
     if thread is not None:
         mark_read(db.session, user, thread)
+    else:
+        db.session.commit()
     return html, status
 
 

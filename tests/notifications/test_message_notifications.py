@@ -107,3 +107,27 @@ def test_a_reply_on_the_page_shows_in_the_others_notifications(app, session, peo
     [note] = _notes(session, holder)
     response = holder_client.get(f"/notifications/{note.id}")
     assert response.headers["Location"] == f"/messages/{thread.id}"
+
+
+def test_reading_the_thread_marks_its_message_notifications_read_and_no_others(
+    app, session, people
+):
+    holder, pa_user, staff = people
+    thread = _start(session, holder, [pa_user, staff])
+    other = start_thread(
+        session,
+        holder,
+        topic_key="need:2:pa:1",
+        subject="Weekend help",
+        participants=[pa_user],
+        body="Are you free at weekends?",
+    )
+    session.commit()
+    client = client_for(app, pa_user)
+    assert "Notifications (2)" in text(client.get("/notifications"))
+    client.get(f"/messages/{thread.id}")
+    read = {n.link: n.read_at is not None for n in _notes(session, pa_user)}
+    assert read == {f"/messages/{thread.id}": True, f"/messages/{other.id}": False}
+    assert "Notifications (1)" in text(client.get("/notifications"))
+    # Staff have not read it: theirs stays unread.
+    assert [n.read_at for n in _notes(session, staff)] == [None]

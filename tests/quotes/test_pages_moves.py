@@ -10,10 +10,12 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.holders.models import HolderRecord
+from marketplace.notifications.models import Notification
 from marketplace.plans.models import PlanLine, SupportPlan
 from marketplace.quotes import answers
 from marketplace.quotes.models import Quote
@@ -438,3 +440,35 @@ def test_every_move_form_carries_a_csrf_token_and_is_refused_without_one(app, se
         assert written() == before
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+# --- seeing a quote -------------------------------------------------------------------------------
+
+
+def test_opening_a_quote_marks_its_notifications_read_and_no_others(app, sent):
+    w, request = sent
+    aire, kirk = offered(w, request)
+    answers.write_about_quote(db.session, w.broker, aire.id, "Could the first visit be a Monday?")
+    db.session.commit()
+
+    def unread(user) -> set[str]:
+        db.session.expire_all()
+        return {
+            n.link
+            for n in db.session.scalars(
+                select(Notification).where(
+                    Notification.user_id == user.id, Notification.read_at.is_(None)
+                )
+            )
+        }
+
+    # Ada's side was told of both quotes; Aire of the request and of the broker's message (which
+    # links to the quote's thread, shown on the quote's page).
+    thread = f"/messages/{db.session.get(Quote, aire.id).thread_id}"
+    assert unread(w.holder) == {f"/quotes/{aire.id}", f"/quotes/{kirk.id}"}
+    assert unread(w.aire_staff) == {f"/quotes/{aire.id}", thread}
+    client_for(app, w.holder).get(f"/quotes/{aire.id}")
+    assert unread(w.holder) == {f"/quotes/{kirk.id}"}
+    client_for(app, w.aire_staff).get(f"/quotes/{aire.id}")
+    assert unread(w.aire_staff) == set()
+    assert unread(w.broker)  # the broker has not looked yet: theirs stay unread
