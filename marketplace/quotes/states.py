@@ -85,6 +85,11 @@ TAG_CLASSES: dict[str, str] = {
     S.WITHDRAWN: "govuk-tag--grey",
 }
 _WORDS = {status: status.replace("_", " ") for status in S}
+# Where the bare state would read oddly in "This quote is …": what it means, naming it still.
+_NOW = {
+    S.REQUESTED: "still requested (no price has been given yet)",
+    S.COUNTERED: "countered (the provider has yet to answer the counter-offer)",
+}
 
 
 def words(status: str) -> str:
@@ -97,7 +102,8 @@ def transition_error(current: str, wanted: str) -> InvalidTransition:
     if current == wanted and current in FINAL:
         message = f"This quote is {words(current)} already."
     else:
-        message = f"This quote is {words(current)}, so it cannot be {words(wanted)}."
+        now = _NOW.get(current, words(current))  # type: ignore[call-overload]
+        message = f"This quote is {now}, so it cannot be {words(wanted)}."
     return InvalidTransition(current, wanted, message=message)
 
 

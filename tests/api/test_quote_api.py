@@ -531,13 +531,13 @@ ACCEPTED = [("aire", "aire", "offer", OFFER), ("holder", "aire", "accept", None)
 @pytest.mark.parametrize(
     ("setup", "who", "action", "body", "message"),
     [
-        ([], "broker", "accept", None, "This quote is requested, so it cannot be accepted."),
+        ([], "broker", "accept", None, "This quote is still requested (no price has been given yet), so it cannot be accepted."),
         (
             [],
             "broker",
             "counter",
             {"counter_price_pence": 2000},
-            "This quote is requested, so it cannot be countered.",
+            "This quote is still requested (no price has been given yet), so it cannot be countered.",
         ),
         (
             [("aire", "aire", "withdraw", {})],
