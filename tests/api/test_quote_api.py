@@ -531,7 +531,13 @@ ACCEPTED = [("aire", "aire", "offer", OFFER), ("holder", "aire", "accept", None)
 @pytest.mark.parametrize(
     ("setup", "who", "action", "body", "message"),
     [
-        ([], "broker", "accept", None, "This quote is still requested (no price has been given yet), so it cannot be accepted."),
+        (
+            [],
+            "broker",
+            "accept",
+            None,
+            "This quote is still requested (no price has been given yet), so it cannot be accepted.",
+        ),
         (
             [],
             "broker",

@@ -351,7 +351,10 @@ def test_a_move_the_state_no_longer_allows_goes_back_to_the_quote_saying_why(app
     client = client_for(app, w.broker)
     response = client.get(f"/quotes/{aire.id}/accept")
     assert response.headers["Location"].endswith(f"/quotes/{aire.id}")
-    assert "This quote is still requested (no price has been given yet), so it cannot be accepted." in _flash(client, response)
+    assert (
+        "This quote is still requested (no price has been given yet), so it cannot be accepted."
+        in _flash(client, response)
+    )
     # The provider withdraws while the holder's side has the accept page open.
     answers.offer_quote(db.session, w.aire_staff, aire.id, terms())
     assert client.get(f"/quotes/{aire.id}/accept").status_code == 200
