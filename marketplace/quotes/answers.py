@@ -22,6 +22,7 @@ from marketplace.messages.models import MessageThread
 from marketplace.messages.services import start_thread
 from marketplace.plans.common import commit
 from marketplace.plans.lines import LineInput, agree_price
+from marketplace.plans.workflow import people_to_tell
 from marketplace.quotes.access import (
     expire_due,
     expiry_from_now,
@@ -404,7 +405,8 @@ def accept_quote(session: DbSession, actor: Any, quote_id: int) -> Quote:
 
 def write_about_quote(session: DbSession, actor: Any, quote_id: int, body: str) -> MessageThread:
     """A message in the quote's thread (created with the first message) between the provider and
-    the holder's side; the others are emailed. One transaction."""
+    the holder's side — the holder, their representatives and broker, whoever asked — each of
+    the others told. One transaction."""
     quote, _side = quote_for(session, actor, quote_id)
     request = quote.request
     thread = start_thread(
@@ -412,7 +414,11 @@ def write_about_quote(session: DbSession, actor: Any, quote_id: int, body: str) 
         actor,
         topic_key=f"quote:{quote.id}",
         subject=f"Quote: {request.description} ({quote.provider_name})",
-        participants=[*provider_people(session, quote), request.created_by],
+        participants=[
+            *provider_people(session, quote),
+            *people_to_tell(session, request.holder_id),
+            request.created_by,
+        ],
         body=body,
         holder_id=request.holder_id,
     )

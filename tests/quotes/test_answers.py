@@ -13,6 +13,7 @@ from marketplace.clock import utcnow
 from marketplace.errors import Conflict, InvalidTransition, ValidationFailed
 from marketplace.extensions import db
 from marketplace.messages.models import MessageThread
+from marketplace.notifications.models import Notification
 from marketplace.quotes import answers
 from marketplace.quotes.models import MAX_NOTICE_HOURS, MAX_QUOTE_PRICE_PENCE, Quote
 from marketplace.quotes.requests import create_request
@@ -407,3 +408,15 @@ def test_both_sides_write_in_one_thread_about_the_quote(session):
     assert thread.id == again.id
     assert session.get(Quote, quote.id).thread_id == thread.id
     assert session.scalars(select(MessageThread.topic_key)).all() == [f"quote:{quote.id}"]
+
+
+def test_a_message_about_a_quote_tells_the_holders_whole_side_and_the_provider(session):
+    """The holder, their representative and their broker are all in the thread about the
+    holder's care, whoever wrote; the writer is not told of their own message."""
+    w = make_quote_world()
+    quote = _asked(session, w)
+    thread = answers.write_about_quote(session, w.aire_staff, quote.id, "Is Tuesday possible?")
+    joined = {p.user_id for p in thread.participants}
+    assert joined == {w.aire_staff.id, w.holder.id, w.representative.id, w.broker.id}
+    told = set(session.scalars(select(Notification.user_id).where(Notification.kind == "message")))
+    assert told == {w.holder.id, w.representative.id, w.broker.id}
