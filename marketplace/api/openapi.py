@@ -305,8 +305,11 @@ def _quote_paths() -> dict[str, Any]:
         "/api/v1/quotes/{quote_id}/decline": {
             "parameters": quote_id,
             "post": _quote_action(
-                "Decline: the provider declines to quote or a counter-offer (saying why), or "
-                "the holder's side declines a quote",
+                "Decline: the provider declines to quote (saying why), or the holder's side "
+                "turns down the price quoted; either closes the quote. The provider declining a "
+                "counter-offer (saying why) keeps their price instead: the quote goes back to "
+                "offered at their terms, with the full time to answer, and the holder's side may "
+                "accept it, counter again or decline. To stop altogether, withdraw",
                 "QuoteReason",
                 required=False,
             ),

@@ -4,9 +4,10 @@ accepting (marketplace.quotes) for API callers.
 The holder's side (the holder, a representative, an active broker) asks, reads every answer
 with the comparison, counters, accepts, declines and withdraws; a provider's staff or a PA reads
 the requests they were asked, with their own quote only (never another provider's), and offers,
-declines or withdraws. Anyone else gets 404. A move not allowed from the quote's state is 409
-naming both states; a move that is the other side's is 403. Bodies are checked whole before
-anything is written: 400 naming each field, as the API spells it.
+declines or withdraws (declining a counter-offer keeps their price: the quote is offered again at
+their terms, as ``quotes.answers.decline_quote`` says). Anyone else gets 404. A move not allowed
+from the quote's state is 409 naming both states; a move that is the other side's is 403. Bodies
+are checked whole before anything is written: 400 naming each field, as the API spells it.
 """
 
 from __future__ import annotations

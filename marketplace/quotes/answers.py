@@ -42,6 +42,7 @@ from marketplace.quotes.telling import (
     per_unit,
     tell_accepted,
     tell_closed,
+    tell_counter_declined,
     tell_countered,
     tell_not_chosen,
     tell_offered,
@@ -156,9 +157,11 @@ def _move(
     values: dict[str, Any] | None = None,
     note: str = "",
     price: int | None = None,
+    asked: QuoteStatus | None = None,
 ) -> None:
     """Move the quote from the state it was read in to ``to`` (one conditional update) and
-    record the move. An open quote stays open only until it expires."""
+    record the move. An open quote stays open only until it expires. A refusal names the move
+    as ``asked`` (by default ``to``): declining a counter-offer is a move to offered."""
     before, now = quote.status, utcnow()
     changes = dict(values or {}, status=to.value, updated_at=now)
     if to in OPEN:
@@ -172,7 +175,7 @@ def _move(
         )
     )
     if done != 1:
-        raise _refused_move(session, quote, to.value)
+        raise _refused_move(session, quote, (asked or to).value)
     session.add(
         QuoteEvent(
             quote_id=quote.id,
@@ -245,20 +248,46 @@ def counter_quote(
 
 
 def decline_quote(session: DbSession, actor: Any, quote_id: int, reason: str = "") -> Quote:
-    """The provider declines to quote (or a counter-offer), saying why; or the holder's side
-    declines a quote. The other side is told."""
+    """The provider declines to quote, saying why; or the holder's side turns down a quote. The
+    other side is told. The provider declining a counter-offer keeps their price instead: the
+    quote goes back to offered at their terms, with the full time to answer again (as a new
+    price would), and the holder's side is told they can accept it, counter again or decline."""
     quote, side = quote_for(session, actor, quote_id)
-    check_move(quote.status, S.DECLINED, side)
+    to = check_move(quote.status, S.DECLINED, side)
     errors: dict[str, str] = {}
     text = _note(reason, "reason", errors)
     if side is Side.PROVIDER and not text:
-        errors["reason"] = "Say why you are declining, so they can look elsewhere"
+        errors["reason"] = (
+            "Say why you are keeping your price, so they can decide what to do"
+            if to is S.OFFERED
+            else "Say why you are declining, so they can look elsewhere"
+        )
     if errors:
         raise ValidationFailed(errors)
-    _move(session, quote, S.DECLINED, actor, values={"closing_reason": text}, note=text)
-    tell_closed(session, quote, actor, by_provider=side is Side.PROVIDER)
+    if to is S.OFFERED:
+        _keep_price(session, actor, quote, text)
+    else:
+        _move(session, quote, S.DECLINED, actor, values={"closing_reason": text}, note=text)
+        tell_closed(session, quote, actor, by_provider=side is Side.PROVIDER)
     commit(session)
     return quote
+
+
+def _keep_price(session: DbSession, actor: Any, quote: Quote, reason: str) -> None:
+    """The counter-offer declined: the provider's terms stand, the counter-offer is cleared from
+    the quote (its event keeps it) and this move's event says it was declined, and why."""
+    declined = per_unit(quote.counter_price_pence, quote.request.unit)
+    _move(
+        session,
+        quote,
+        S.OFFERED,
+        actor,
+        values={"counter_price_pence": None, "counter_note": ""},
+        note=f"Counter-offer of {declined} declined: {reason}",
+        price=quote.unit_price_pence,
+        asked=S.DECLINED,
+    )
+    tell_counter_declined(session, quote, actor, declined, reason)
 
 
 def withdraw_quote(session: DbSession, actor: Any, quote_id: int, reason: str = "") -> Quote:

@@ -129,6 +129,16 @@ def _left_for_line(request: QuoteRequest, stream: BudgetStream) -> int:
     return stream.remaining_pence - others
 
 
+def affordability_at(request: QuoteRequest, price_pence: int) -> Affordability | None:
+    """Whether the request's stream can afford ``price_pence`` a unit on its schedule beside the
+    plan's other lines (None when no stream is chosen): what accepting at that price means."""
+    stream = request.stream
+    if stream is None:
+        return None
+    annual, _weekly = costs(request, price_pence)
+    return Affordability(stream, _left_for_line(request, stream), annual)
+
+
 def compare(request: QuoteRequest) -> Comparison:
     """Every quote of the request, in the order asked, with the cheapest answer marked."""
     stream = request.stream

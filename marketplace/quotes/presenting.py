@@ -29,16 +29,26 @@ from marketplace.money import format_pence, format_quantity
 from marketplace.needs.models import NeedAdvert
 from marketplace.needs.services import need_for_planner
 from marketplace.packages.builder import LINE_UNIT_OF_PRICE
+from marketplace.permissions import Role
 from marketplace.plans import vocab as plan_vocab
 from marketplace.plans.common import planner_access
 from marketplace.plans.lines import stream_choices
 from marketplace.plans.models import PlanLine, SupportPlan
-from marketplace.quotes.access import REQUEST_NOT_FOUND
+from marketplace.quotes.access import PROVIDER_ROLES, REQUEST_NOT_FOUND
 from marketplace.quotes.answers import OfferTerms
-from marketplace.quotes.comparison import costs
+from marketplace.quotes.comparison import Affordability, affordability_at, costs
 from marketplace.quotes.models import Quote, QuoteRequest
 from marketplace.quotes.requests import RequestInput, draft_plan
-from marketplace.quotes.states import OPEN, QuoteStatus, Side, allowed_moves, words
+from marketplace.quotes.states import (
+    LABELS,
+    OPEN,
+    PROVIDER_LABELS,
+    QuoteStatus,
+    Side,
+    allowed_moves,
+    leads_to,
+    words,
+)
 from marketplace.quotes.telling import per_unit
 
 S = QuoteStatus
@@ -136,9 +146,10 @@ def notice_text(hours: int | None) -> str:
 class Action:
     text: str
     endpoint: str
-    status: str  # the state the move leads to
+    status: str  # the state the move asks for (declining a counter-offer leads back to offered)
     warning: bool = False
     secondary: bool = False
+    hint: str = ""  # what the move means, where two could be mistaken for each other
 
 
 def _provider_text(current: str, to: str) -> str:
@@ -159,6 +170,29 @@ _REQUESTER_TEXT = {
 }
 
 
+def move_hint(quote: Quote, side: Side, wanted: str) -> str:
+    """What declining or withdrawing means for ``side`` now, in a sentence ('' for the other
+    moves): the two both close a quote, and declining a counter-offer closes nothing."""
+    name, price = quote.provider_name, per_unit(quote.unit_price_pence, quote.request.unit)
+    if side is Side.REQUESTER:
+        if wanted == S.DECLINED:
+            return f"Turn down {name}'s price of {price}. You cannot accept it later."
+        if wanted == S.WITHDRAWN:
+            if quote.status == S.REQUESTED:
+                return f"You no longer want a quote from {name}."
+            return f"You no longer want a quote from {name}, whatever their price."
+        return ""
+    if wanted == S.DECLINED:
+        if leads_to(quote.status, wanted) == S.OFFERED:
+            return f"Keep your price of {price}. They can still accept it."
+        return "You cannot do this. Say why, so they can look elsewhere."
+    if wanted == S.WITHDRAWN:
+        if quote.status == S.REQUESTED:
+            return "Step out of this request without quoting."
+        return f"Take back your quote of {price}. They can no longer accept it."
+    return ""
+
+
 def actions(quote: Quote, side: Side) -> list[Action]:
     """The buttons for the moves ``side`` may make now (``states.allowed_moves``), in order."""
     found = []
@@ -177,9 +211,48 @@ def actions(quote: Quote, side: Side) -> list[Action]:
                 status=to,
                 warning=to == S.WITHDRAWN,
                 secondary=to in {S.DECLINED, S.COUNTERED},
+                hint=move_hint(quote, side, to),
             )
         )
     return found
+
+
+# The roles of the provider's side (the organisation's staff, a PA): who withdrew a quote.
+PROVIDER_SIDE_ROLES = {*PROVIDER_ROLES, Role.PA.value}
+
+
+def closed_by(quote: Quote) -> tuple[Side, str] | None:
+    """The side that declined or withdrew the quote, and the state it was in then, from the
+    move's event; None for any other state, or when the event cannot say."""
+    if quote.status not in {S.DECLINED, S.WITHDRAWN}:
+        return None
+    event = next((e for e in reversed(quote.events) if e.to_status == quote.status), None)
+    if event is None or event.from_status is None:
+        return None
+    if quote.status == S.DECLINED:
+        # The holder's side declines only an offered quote; the provider a requested one (or a
+        # countered one, before declining a counter-offer came to keep the price).
+        by = Side.REQUESTER if event.from_status == S.OFFERED else Side.PROVIDER
+    elif event.actor is not None:  # either side withdraws: the actor's role says which
+        by = Side.PROVIDER if event.actor.role in PROVIDER_SIDE_ROLES else Side.REQUESTER
+    else:
+        return None
+    return by, event.from_status
+
+
+def status_label(quote: Quote, side: str) -> str:
+    """The quote's state as the viewer's side reads it on its tag, saying which side declined or
+    withdrew it ('You declined', 'They declined to quote', 'They withdrew'): "Declined" alone
+    leaves the holder's side guessing whether they or the provider said no."""
+    labels = PROVIDER_LABELS if side == Side.PROVIDER else LABELS
+    closing = closed_by(quote)
+    if closing is None:
+        return labels[quote.status]
+    by, before = closing
+    who = "You" if by == side else "They"
+    if quote.status == S.WITHDRAWN:
+        return f"{who} withdrew"
+    return f"{who} declined to quote" if before == S.REQUESTED else f"{who} declined"
 
 
 def answer_by(quote: Quote, side: Side) -> str:
@@ -326,12 +399,18 @@ def closing_heading(quote: Quote, side: Side, wanted: str) -> str:
 
 
 def closed_text(quote: Quote, side: Side, before: str) -> str:
-    """What the flash says once a quote is declined or withdrawn (``before``: its state then)."""
+    """What the flash says once a quote is declined or withdrawn, or a counter-offer declined
+    (``before``: its state then)."""
     holder_side = f"{quote.request.holder.name}'s side"
     if side is Side.PROVIDER:
+        if quote.status == S.OFFERED:  # the counter-offer declined: the price stands
+            price = per_unit(quote.unit_price_pence, quote.request.unit)
+            return (
+                f"You declined the counter-offer and kept your price of {price}. We have told "
+                f"{holder_side}: they can accept it, make another counter-offer or decline."
+            )
         if quote.status == S.DECLINED:
-            what = "the counter-offer" if before == S.COUNTERED else "to quote"
-            return f"You declined {what}. We have told {holder_side}."
+            return f"You declined to quote. We have told {holder_side}."
         what = "from this request" if before == S.REQUESTED else "your quote"
         return f"You withdrew {what}. We have told {holder_side}."
     if quote.status == S.DECLINED:
@@ -352,6 +431,7 @@ class AcceptPreview:
     description: str  # the line's (or the new line's) description
     plan_status: str
     others: list[str]  # the providers whose open quotes become "not chosen"
+    money: Affordability | None = None  # whether the paying stream can afford it (None: no stream)
 
 
 def accept_preview(session: DbSession, quote: Quote) -> AcceptPreview:
@@ -377,6 +457,7 @@ def accept_preview(session: DbSession, quote: Quote) -> AcceptPreview:
         description=line.description if line is not None else request.description,
         plan_status=plan_status,
         others=[q.provider_name for q in request.quotes if q.id != quote.id and q.status in OPEN],
+        money=affordability_at(request, price),
     )
 
 

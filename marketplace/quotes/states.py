@@ -2,12 +2,15 @@
 
     requested ──offer──▶ offered ──accept──▶ accepted
         │                 │   ▲
-        │              counter│offer (the provider answers a counter-offer)
-        │                 ▼   │
+        │              counter│offer (the provider answers a counter-offer with a new price,
+        │                 ▼   │       or declines it and keeps their price)
         │               countered
     any open state ──▶ declined | withdrawn | expired | not_chosen (another quote was accepted)
 
-Open states are requested, offered and countered; the other five are final.
+Only the provider declines a requested quote, only the holder's side an offered one; a countered
+quote is never declined: the provider declining the counter-offer puts it back on offer at their
+price, and a provider who wants out withdraws. Open states are requested, offered and countered;
+the other five are final.
 """
 
 from __future__ import annotations
@@ -47,9 +50,8 @@ MOVES: dict[tuple[QuoteStatus, QuoteStatus], frozenset[Side]] = {
     (S.OFFERED, S.OFFERED): frozenset({Side.PROVIDER}),  # a revised offer before an answer
     (S.OFFERED, S.COUNTERED): frozenset({Side.REQUESTER}),
     (S.OFFERED, S.ACCEPTED): frozenset({Side.REQUESTER}),
-    # Declining: the provider declines to quote (or a counter-offer); the requester an offer.
+    # Declining: the provider declines to quote; the requester turns down an offer.
     (S.REQUESTED, S.DECLINED): frozenset({Side.PROVIDER}),
-    (S.COUNTERED, S.DECLINED): frozenset({Side.PROVIDER}),
     (S.OFFERED, S.DECLINED): frozenset({Side.REQUESTER}),
     **{(state, S.WITHDRAWN): frozenset({Side.REQUESTER, Side.PROVIDER}) for state in OPEN},
     **{(state, S.EXPIRED): frozenset({Side.SYSTEM}) for state in OPEN},
@@ -107,16 +109,33 @@ def transition_error(current: str, wanted: str) -> InvalidTransition:
     return InvalidTransition(current, wanted, message=message)
 
 
-def check_move(current: str, wanted: str, side: Side) -> None:
-    """Raise the 409 unless ``side`` may move a quote from ``current`` to ``wanted``."""
-    sides = MOVES.get((QuoteStatus(current), QuoteStatus(wanted)))
+def leads_to(current: str, wanted: str) -> QuoteStatus:
+    """The state asking for ``wanted`` puts a quote in: ``wanted`` itself, except that declining
+    a counter-offer does not end the quote. The provider turning the counter-offer down keeps
+    their price, so the quote is back on offer at their terms (the move a new price makes too)."""
+    if current == S.COUNTERED and wanted == S.DECLINED:
+        return S.OFFERED
+    return QuoteStatus(wanted)
+
+
+def check_move(current: str, wanted: str, side: Side) -> QuoteStatus:
+    """Raise the 409 unless ``side`` may ask for ``wanted`` from ``current`` (the 403 when it is
+    the other side's move); else the state it leads to (``leads_to``)."""
+    to = leads_to(current, wanted)
+    sides = MOVES.get((QuoteStatus(current), to))
     if sides is None:
         raise transition_error(current, wanted)
     if side not in sides:
         who = "the provider" if Side.PROVIDER in sides else "the person asking for the quote"
         raise Forbidden(f"Only {who} can do that.")
+    return to
 
 
 def allowed_moves(current: str, side: Side) -> list[QuoteStatus]:
-    """The states ``side`` may move a quote to from ``current`` (what buttons a page shows)."""
-    return [to for (frm, to), sides in MOVES.items() if frm == current and side in sides]
+    """What ``side`` may ask for from ``current``, each named by the state asked for (what
+    buttons a page shows, the API's actions): declining a countered quote among them."""
+    return [
+        wanted
+        for wanted in S
+        if side in MOVES.get((QuoteStatus(current), leads_to(current, wanted)), ())
+    ]

@@ -85,6 +85,23 @@ def tell_countered(session: Any, quote: Quote, actor: Any) -> None:
     )
 
 
+def tell_counter_declined(
+    session: Any, quote: Quote, actor: Any, declined: str, reason: str
+) -> None:
+    """The provider kept their price: the holder's side may accept it, counter again or decline."""
+    price = per_unit(quote.unit_price_pence, quote.request.unit)
+    _tell(
+        session,
+        _holder_side(session, quote),
+        quote,
+        "quote_counter_declined",
+        f"{quote.provider_name} kept their price of {price} for {_what(quote)}, declining the "
+        f"counter-offer of {declined}. You can accept it, make another counter-offer or decline. "
+        f"Their reason: {reason}",
+        actor,
+    )
+
+
 def tell_accepted(session: Any, quote: Quote, actor: Any) -> None:
     price = per_unit(quote.unit_price_pence, quote.request.unit)
     _tell(

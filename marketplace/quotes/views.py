@@ -355,7 +355,8 @@ def counter(quote_id: int) -> Any:
 
 
 def _closing(quote_id: int, wanted: QuoteStatus) -> Any:
-    """Declining and withdrawing: one page with a reason, for either side."""
+    """Declining and withdrawing: one page with a reason, for either side (declining a
+    counter-offer too, which keeps the provider's price on offer)."""
     found = _movable(quote_id, wanted)
     if not isinstance(found, tuple):
         return found
@@ -367,6 +368,9 @@ def _closing(quote_id: int, wanted: QuoteStatus) -> Any:
         "side": side,
         "wanted": wanted,
         "before": before,
+        "keeps_price": states.leads_to(before, wanted) == S.OFFERED,
+        "price": per_unit(item.unit_price_pence, item.request.unit),
+        "hint": presenting.move_hint(item, side, wanted),
         "title": presenting.closing_heading(item, side, wanted),
     }
     if request.method == "GET":

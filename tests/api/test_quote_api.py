@@ -483,6 +483,56 @@ def test_the_whole_negotiation_through_the_api(app, api_as, w, asked):
     assert line_json["unit_price_pence"] == 2150 and line_json["price_agreed"] is True
 
 
+def test_the_provider_declining_a_counter_offer_keeps_their_price_to_accept(app, api_as, w, asked):
+    broker, aire = api_as(w.broker), api_as(w.aire_staff)
+    _offered(api_as, w, asked)
+    act(broker, asked.aire, "counter", {"counter_price_pence": 2100, "note": "£21?"})
+    before = written(app)
+    for body in (None, {"reason": " "}):  # the reason is still required
+        refused = act(aire, asked.aire, "decline", body)
+        assert refused.status_code == 400
+        assert refused.get_json()["error"]["fields"]["reason"] == (
+            "Say why you are keeping your price, so they can decide what to do"
+        )
+    forbidden = act(broker, asked.aire, "decline", {"reason": "Changed our mind"})
+    assert forbidden.status_code == 403
+    assert written(app) == before
+    kept = act(aire, asked.aire, "decline", {"reason": "Our rates are fixed."})
+    assert kept.status_code == 200
+    body = kept.get_json()
+    assert (body["status"], body["unit_price_pence"], body["counter_price_pence"]) == (
+        "offered",
+        2300,
+        None,
+    )
+    assert body["counter_note"] == "" and body["closing_reason"] == ""
+    assert body["actions"] == ["offer", "withdraw"] and body["status_label"] == "Quote sent"
+    assert body["events"][-1] == {
+        **body["events"][-1],
+        "from": "countered",
+        "to": "offered",
+        "actor": "Alan Aire",
+        "price_pence": 2300,
+        "note": "Counter-offer of £21.00 an hour declined: Our rates are fixed.",
+    }
+    # The holder's side may accept the price kept (or counter again, or decline).
+    path = f"/api/v1/quotes/{asked.aire}"
+    seen = _check(broker.get(path), path, "get")
+    assert seen["actions"] == ["counter", "accept", "decline", "withdraw"]
+    again = act(aire, asked.aire, "decline", {"reason": "Still fixed."})
+    assert again.status_code == 403  # declining an offered quote is the holder's side's
+    accepted = act(api_as(w.holder), asked.aire, "accept")
+    assert accepted.get_json()["status"] == "accepted"
+    with app.app_context():
+        line = db.session.get(PlanLine, w.line.id)
+        assert (line.unit_price_pence, line.price_agreed) == (2300, True)
+        told = {
+            n.user_id
+            for n in db.session.query(Notification).filter_by(kind="quote_counter_declined")
+        }
+    assert told == {w.holder.id, w.representative.id, w.broker.id}
+
+
 def test_the_holders_side_declines_and_either_side_withdraws(app, api_as, w, asked):
     _offered(api_as, w, asked)
     declined = act(api_as(w.representative), asked.aire, "decline")

@@ -91,7 +91,8 @@ def test_the_broker_starts_the_quotes_conversation_and_the_provider_answers(
     assert aire.get(f"/api/v1/quotes/{w.aire_quote}").get_json()["thread_id"] == thread_id
     read = _messages(aire, thread_id).get_json()
     assert read["thread_id"] == thread_id and "Aire Valley Home Care" in read["subject"]
-    assert sorted(read["participants"]) == ["Alan Aire", "Bea Broker"]
+    # The holder's whole side takes part: the holder, their representative and the broker.
+    assert sorted(read["participants"]) == ["Ada Holder", "Alan Aire", "Bea Broker", "Rita Rep"]
     assert [(m["author"], m["body"]) for m in read["messages"]] == [
         ("Bea Broker", "Could you start earlier?")
     ]
@@ -185,7 +186,7 @@ def test_the_list_shows_each_conversation_and_what_is_unread(api_as, w, thread_i
     listed = _check(aire.get("/api/v1/threads"), "/api/v1/threads", "get")
     [item] = listed["threads"]
     assert item["id"] == thread_id and item["unread"] is True
-    assert item["others"] == ["Bea Broker"]
+    assert sorted(item["others"]) == ["Ada Holder", "Bea Broker", "Rita Rep"]
     assert item["last_message"] == {
         "author": "Bea Broker",
         "body": "Could you start earlier?",

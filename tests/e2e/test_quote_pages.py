@@ -1,8 +1,9 @@
 """Issue 8's journey in a browser, on every quote page of both sides: a broker asks two
 providers from the shortlist (choosing whom it is for first), both quote (one refused first for a
 bad price), the broker compares the answers — also on a 390 px wide phone, where the comparison
-must fit without scrolling sideways — makes a counter-offer, the provider quotes again, and the
-broker accepts; the plan's line then shows the agreed price. axe-core runs on every page, the
+must fit without scrolling sideways — makes a counter-offer, the provider quotes again, the
+broker counters once more and the provider declines that counter-offer, keeping its price, and
+the broker accepts that price; the plan's line then shows the agreed price. axe-core runs on every page, the
 refused forms included, and must find nothing.
 """
 
@@ -182,6 +183,37 @@ def test_ask_compare_negotiate_and_accept_on_every_quote_page(app, browser, live
         expect(aire.locator("#unit_price_pence")).to_have_value("21.00")
         _quote(aire, "21.50")
         visit(aire)
+
+        # The broker tries £21 again; Aire declines the counter-offer, keeping its £21.50.
+        visit(broker, comparison)
+        aire_card = broker.locator(".govuk-summary-card", has_text="Aire Valley Home Care")
+        aire_card.get_by_role("button", name=re.compile("^Counter-offer")).click()
+        visit(broker)
+        expect(broker.locator("#what-happens")).to_contain_text(
+            "keep their price of £21.50 an hour: you can then still accept it"
+        )
+        broker.fill("#counter_price_pence", "21")
+        broker.get_by_role("button", name="Send the counter-offer").click()
+        visit(broker)
+        visit(aire, quote_url)
+        expect(aire.locator("#what-moves-mean")).to_contain_text(
+            "keep your price of £21.50 an hour. They can still accept it."
+        )
+        aire.get_by_role("button", name=re.compile("^Decline the counter-offer")).click()
+        visit(aire)
+        expect(aire.locator("#what-happens")).to_contain_text("Your quote stays at £21.50 an hour")
+        aire.get_by_role("button", name="Decline the counter-offer").click()
+        visit(aire)  # refused: a reason is needed
+        expect(aire.locator(".govuk-error-summary")).to_contain_text(
+            "Say why you are keeping your price"
+        )
+        aire.fill("#reason", "£21.50 is our rate for early mornings.")
+        aire.get_by_role("button", name="Decline the counter-offer").click()
+        visit(aire)
+        expect(aire.locator(".govuk-notification-banner")).to_contain_text(
+            "You declined the counter-offer and kept your price of £21.50 an hour."
+        )
+        expect(aire.locator("#status")).to_contain_text("Quote sent")
 
         # The broker accepts Aire's quote, after reading what that does.
         visit(broker, comparison)

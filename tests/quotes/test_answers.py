@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace.clock import utcnow
-from marketplace.errors import Conflict, InvalidTransition, ValidationFailed
+from marketplace.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from marketplace.extensions import db
 from marketplace.messages.models import MessageThread
 from marketplace.notifications.models import Notification
+from marketplace.plans.models import PlanLine
 from marketplace.quotes import answers
 from marketplace.quotes.models import MAX_NOTICE_HOURS, MAX_QUOTE_PRICE_PENCE, Quote
 from marketplace.quotes.requests import create_request
@@ -255,6 +256,143 @@ def test_the_reason_is_kept_on_the_quote_and_its_event(session):
     assert events_of(session, quote.id)[-1].note == "We no longer cover LS6"
 
 
+# --- declining a counter-offer ------------------------------------------------------------------------
+
+
+def _countered(session, w):
+    """Aire quotes £21.50 an hour on its full terms; the broker counters with £20."""
+    quote = _asked(session, w)
+    answers.offer_quote(session, w.aire_staff, quote.id, terms())
+    answers.counter_quote(session, w.broker, quote.id, 2000, "Could you do £20?")
+    return quote
+
+
+def test_declining_a_counter_offer_keeps_the_providers_price_on_offer(session):
+    w = make_quote_world()
+    quote = _countered(session, w)
+    events_before = len(events_of(session, quote.id))
+    started = utcnow()
+    answers.decline_quote(session, w.aire_staff, quote.id, " Our rates are the same for all. ")
+    session.expire_all()
+    saved = session.get(Quote, quote.id)
+    assert (saved.status, saved.counter_price_pence, saved.counter_note) == ("offered", None, "")
+    assert saved.closing_reason == ""  # nothing was closed
+    # The provider's terms are as they quoted them.
+    assert (
+        saved.unit_price_pence,
+        (saved.direct_bp, saved.coordination_bp, saved.overheads_bp),
+        saved.offered_start_on,
+        saved.notice_hours,
+        saved.late_cancel_bp,
+        saved.provider_note,
+    ) == (
+        2150,
+        (7700, 1350, 950),
+        date.today() + timedelta(days=21),
+        48,
+        10000,
+        "We can start with a visit to meet you.",
+    )
+    events = events_of(session, quote.id)
+    assert len(events) == events_before + 1
+    countered, kept = events[-2:]
+    assert (countered.to_status, countered.price_pence, countered.note) == (
+        "countered",
+        2000,
+        "Could you do £20?",
+    )  # the counter-offer stays in the history
+    assert (kept.from_status, kept.to_status, kept.actor_id, kept.price_pence) == (
+        "countered",
+        "offered",
+        w.aire_staff.id,
+        2150,
+    )
+    assert kept.note == "Counter-offer of £20.00 an hour declined: Our rates are the same for all."
+    assert started - timedelta(seconds=1) <= kept.at <= utcnow()
+
+
+def test_after_a_declined_counter_offer_the_holders_side_accepts_the_original_price(session):
+    w = make_quote_world()
+    quote = _countered(session, w)
+    answers.decline_quote(session, w.aire_staff, quote.id, "Our rates are fixed.")
+    answers.accept_quote(session, w.representative, quote.id)
+    session.expire_all()
+    assert session.get(Quote, quote.id).status == "accepted"
+    assert events_of(session, quote.id)[-1].price_pence == 2150
+    line = session.get(PlanLine, w.line.id)
+    assert (line.unit_price_pence, line.price_agreed) == (2150, True)
+
+
+@pytest.mark.parametrize("then", ["counter", "decline"])
+def test_after_a_declined_counter_offer_the_holders_side_may_counter_again_or_decline(
+    session, then
+):
+    w = make_quote_world()
+    quote = _countered(session, w)
+    answers.decline_quote(session, w.aire_staff, quote.id, "Our rates are fixed.")
+    if then == "counter":
+        answers.counter_quote(session, w.broker, quote.id, 2100, "Meet us halfway?")
+        expected = ("countered", 2100)
+    else:
+        answers.decline_quote(session, w.broker, quote.id, "")
+        expected = ("declined", None)
+    session.expire_all()
+    saved = session.get(Quote, quote.id)
+    assert (saved.status, saved.counter_price_pence) == expected
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 1001])
+def test_declining_a_counter_offer_needs_a_reason_and_a_refusal_writes_nothing(session, reason):
+    w = make_quote_world()
+    quote = _countered(session, w)
+    before = everything(session)
+    with pytest.raises(ValidationFailed) as refused:
+        answers.decline_quote(session, w.aire_staff, quote.id, reason)
+    if not reason.strip():
+        assert refused.value.errors == {
+            "reason": "Say why you are keeping your price, so they can decide what to do"
+        }
+    assert everything(session) == before
+
+
+def test_only_the_provider_declines_a_counter_offer(session):
+    w = make_quote_world()
+    quote = _countered(session, w)
+    before = everything(session)
+    with pytest.raises(Forbidden) as refused:
+        answers.decline_quote(session, w.broker, quote.id, "Changed our mind")
+    assert refused.value.message == "Only the provider can do that."
+    assert everything(session) == before
+
+
+def test_a_counter_offer_declined_twice_is_refused_the_second_time(session):
+    """The first decline put the quote back on offer: the provider may not decline it again
+    (declining an offered quote is the holder's side's), and nothing more is written."""
+    w = make_quote_world()
+    quote = _countered(session, w)
+    answers.decline_quote(session, w.aire_staff, quote.id, "Our rates are fixed.")
+    before = everything(session)
+    with pytest.raises(Forbidden):
+        answers.decline_quote(session, w.aire_staff, quote.id, "Our rates are fixed.")
+    assert everything(session) == before
+
+
+def test_a_counter_offer_past_its_time_cannot_be_declined(session):
+    w = make_quote_world()
+    quote = _countered(session, w)
+    session.execute(
+        Quote.__table__.update()
+        .where(Quote.id == quote.id)
+        .values(expires_at=utcnow() - timedelta(minutes=1))
+    )
+    session.commit()
+    with pytest.raises(InvalidTransition) as refused:
+        answers.decline_quote(session, w.aire_staff, quote.id, "Our rates are fixed.")
+    assert refused.value.message == "This quote is expired, so it cannot be declined."
+    session.expire_all()
+    assert session.get(Quote, quote.id).status == "expired"
+
+
 # --- accepting ------------------------------------------------------------------------------------
 
 
@@ -369,6 +507,9 @@ def test_each_answer_gives_the_other_side_the_full_time_again(app, session, monk
         lambda: answers.offer_quote(session, w.aire_staff, quote.id, terms()),
         lambda: answers.counter_quote(session, w.broker, quote.id, 2000),
         lambda: answers.offer_quote(session, w.aire_staff, quote.id, terms(unit_price_pence=2050)),
+        lambda: answers.counter_quote(session, w.broker, quote.id, 2000),
+        # Declining the counter-offer puts the price back on the table, as a new price would.
+        lambda: answers.decline_quote(session, w.aire_staff, quote.id, "Our rates are fixed."),
     ):
         session.execute(
             Quote.__table__.update()

@@ -1,6 +1,7 @@
 """Races over one quote, settled by the database: twenty people accepting the same quote at once
-(exactly one wins, the others are told it is accepted already), and acceptances of two different
-quotes of one request at once (exactly one quote is accepted)."""
+(exactly one wins, the others are told it is accepted already), acceptances of two different
+quotes of one request at once (exactly one quote is accepted), and a counter-offer declined many
+times at once (the price is kept once)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
+from marketplace.notifications.models import Notification
 from marketplace.plans.models import PlanLine
 from marketplace.quotes import answers
 from marketplace.quotes.models import Quote, QuoteEvent, QuoteRequest
@@ -95,3 +97,50 @@ def test_an_answer_racing_an_acceptance_never_leaves_another_quote_open(app):
             .order_by(QuoteEvent.id)
         ).all()
         assert moves[-1] == "not_chosen" and moves.count("not_chosen") == 1
+
+
+def _decline(user_id: int, quote_id: int) -> Callable[[Session], Any]:
+    def call(session: Session) -> Any:
+        return answers.decline_quote(
+            session, session.get(User, user_id), quote_id, "Our rates are fixed."
+        )
+
+    return call
+
+
+def test_declining_a_counter_offer_twenty_times_at_once_keeps_the_price_once(app):
+    """Twenty clicks of "Decline the counter-offer" at once: one moves the quote back to offered
+    and tells the holder's side; each other is refused (409 when it read the quote countered,
+    403 when it read it offered again: declining an offer is the holder's side's)."""
+    w, (aire_id, _kirk_id), _people = _offered_request(app)
+    with app.app_context():
+        answers.counter_quote(db.session, w.broker, aire_id, 2000, "Could you do £20?")
+    outcomes = race(app, [_decline(w.aire_staff.id, aire_id) for _ in range(20)])
+    assert outcomes.count("ok") == 1, outcomes
+    assert set(outcomes) <= {
+        "ok",
+        "conflict",
+        "Forbidden('Only the person asking for the quote can do that.')",
+    }, outcomes
+    with app.app_context():
+        quote = db.session.get(Quote, aire_id)
+        assert (quote.status, quote.unit_price_pence, quote.counter_price_pence) == (
+            "offered",
+            2300,
+            None,
+        )
+        moves = db.session.execute(
+            select(QuoteEvent.from_status, QuoteEvent.to_status)
+            .where(QuoteEvent.quote_id == aire_id)
+            .order_by(QuoteEvent.id)
+        ).all()
+        assert [tuple(m) for m in moves][-2:] == [
+            ("offered", "countered"),
+            ("countered", "offered"),
+        ]
+        told = db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.kind == "quote_counter_declined")
+        )
+        assert told == 3  # the holder, their representative and their broker, once each

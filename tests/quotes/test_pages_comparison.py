@@ -146,8 +146,8 @@ def test_the_comparison_costs_each_answer_with_its_terms_and_what_the_stream_can
         assert said in card, said
     kirk_card = words_of(page.split(f'id="quote-{kirk.id}"')[1].split('id="quote-')[0])
     assert (
-        "Paid from Direct payment. Over budget £3,120.00 over what the direct payment has left "
-        "(£9,360.00 for the year)." in kirk_card
+        "Paid from Direct payment. Over budget This would cost £3,120.00 more than is left in "
+        "the direct payment budget for the year (£9,360.00 is left)." in kirk_card
     )
     assert "Regulator rating Not regulated" in kirk_card
     assert "Not regulated (personal assistant)" in words

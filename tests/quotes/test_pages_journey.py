@@ -58,7 +58,10 @@ def test_ask_two_compare_counter_quote_again_and_accept_puts_the_price_in_the_pl
     compared = page_text(broker.get(comparison_url))
     assert "2 of 2 have quoted" in compared
     assert "£230.00 a week £11,960.00 a year Over budget" in compared
-    assert "£2,600.00 over what the direct payment has left (£9,360.00 for the year)" in compared
+    assert (
+        "£2,600.00 more than is left in the direct payment budget for the year (£9,360.00 is left)"
+        in compared
+    )
 
     # A counter-offer, and Aire quotes again at a price in between (its form starts at £21).
     assert (

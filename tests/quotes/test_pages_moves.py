@@ -237,6 +237,156 @@ def test_the_provider_withdraws_a_quote_already_sent(app, sent):
     assert db.session.get(Quote, aire.id).closing_reason == "Fully booked."
 
 
+def test_the_provider_declines_a_counter_offer_and_the_broker_accepts_the_price_kept(app, sent):
+    w, request = sent
+    aire, _kirk = offered(w, request)
+    answers.counter_quote(db.session, w.broker, aire.id, 2000, "Could you do £20?")
+    client = client_for(app, w.aire_staff)
+    response = client.get(f"/quotes/{aire.id}/decline")
+    page, words = text(response), page_text(response)
+    assert '<h1 class="govuk-heading-l">Decline the counter-offer</h1>' in page
+    assert "Keep your price of £21.50 an hour. They can still accept it." in words
+    assert "They offered £20.00 an hour in place of your £21.50 an hour." in words
+    assert (
+        "What happens next Your quote stays at £21.50 an hour, on the same terms, and the "
+        "counter-offer is closed. Ada Holder\u2019s side is told, with your reason. They can accept "
+        "your price, make another counter-offer or decline it. To stop quoting for this "
+        "altogether, withdraw your quote instead." in words
+    )
+    assert f'href="/quotes/{aire.id}/withdraw"' in page
+    assert "cannot be undone" not in words
+    assert "Why are you declining the counter-offer?" in words
+    assert f'<a class="govuk-link" href="/quotes/{aire.id}">Cancel</a>' in page
+    before = written()
+    refused = client.post(f"/quotes/{aire.id}/decline", data={"reason": " "})
+    assert "Say why you are keeping your price" in invalid(refused)
+    assert 'href="#reason"' in text(refused)
+    assert written() == before
+    done = client.post(f"/quotes/{aire.id}/decline", data={"reason": "Our rates are fixed."})
+    assert (
+        "You declined the counter-offer and kept your price of £21.50 an hour. We have told Ada "
+        "Holder's side: they can accept it, make another counter-offer or decline."
+    ) in _flash(client, done)
+    db.session.expire_all()
+    quote = db.session.get(Quote, aire.id)
+    assert (quote.status, quote.unit_price_pence, quote.counter_price_pence) == (
+        "offered",
+        2150,
+        None,
+    )
+    # The broker reads the price kept, with the counter-offer in the history, and accepts it.
+    broker = client_for(app, w.broker)
+    quote_page = broker.get(f"/quotes/{aire.id}")
+    words = page_text(quote_page)
+    assert "Quote received" in words
+    assert "Counter-offer Price offered" not in words  # no counter-offer on the table
+    history = words.split("History")[1]
+    assert "Bea Broker Offered → countered, £20.00 an hour “Could you do £20?”" in history
+    assert (
+        "Alan Aire Countered → offered, £21.50 an hour “Counter-offer of £20.00 an hour "
+        "declined: Our rates are fixed.”" in history
+    )
+    for action in ("accept", "counter", "decline", "withdraw"):
+        assert f'href="/quotes/{aire.id}/{action}"' in text(quote_page), action
+    said = _flash(broker, broker.post(f"/quotes/{aire.id}/accept"))
+    assert "You accepted the quote from Aire Valley Home Care: £21.50 an hour." in said
+    assert _status(aire.id) == "accepted"
+    assert db.session.get(PlanLine, w.line.id).unit_price_pence == 2150
+
+
+def test_the_counter_offer_page_says_what_happens_next(app, sent):
+    w, request = sent
+    aire, _kirk = offered(w, request)
+    words = page_text(client_for(app, w.broker).get(f"/quotes/{aire.id}/counter"))
+    assert (
+        "What happens next Aire Valley Home Care is told, and answers with a new quote: at your "
+        "price, or another. Or they decline your counter-offer and keep their price of £21.50 "
+        "an hour: you can then still accept it, make another counter-offer or decline. Until "
+        "they answer, you cannot accept their quote." in words
+    )
+
+
+def test_the_holders_side_reads_what_declining_and_withdrawing_mean(app, sent):
+    w, request = sent
+    aire, _kirk = offered(w, request)
+    client = client_for(app, w.broker)
+    quote_page = page_text(client.get(f"/quotes/{aire.id}"))
+    assert (
+        "Decline: turn down Aire Valley Home Care's price of £21.50 an hour. You cannot accept "
+        "it later. Withdraw: you no longer want a quote from Aire Valley Home Care, whatever "
+        "their price." in quote_page
+    )
+    for action, said in (
+        ("decline", "Turn down Aire Valley Home Care's price of £21.50 an hour."),
+        ("withdraw", "You no longer want a quote from Aire Valley Home Care, whatever their"),
+    ):
+        response = client.get(f"/quotes/{aire.id}/{action}")
+        words = page_text(response)
+        assert said in words, action
+        assert "The other providers you asked are not affected." in words
+        assert "This cannot be undone." in words
+        page = text(response)
+        assert f'<a class="govuk-link" href="/quotes/{aire.id}">Cancel</a>' in page, action
+        # Only declining points to the counter-offer instead.
+        assert (f'href="/quotes/{aire.id}/counter"' in page) is (action == "decline")
+
+
+def test_the_provider_reads_what_declining_and_withdrawing_mean(app, sent):
+    w, request = sent
+    aire = request.quotes[0]
+    client = client_for(app, w.aire_staff)
+    words = page_text(client.get(f"/quotes/{aire.id}"))
+    assert (
+        "Decline to quote: you cannot do this. Say why, so they can look elsewhere. "
+        "Withdraw: step out of this request without quoting." in words
+    )
+    answers.offer_quote(db.session, w.aire_staff, aire.id, terms())
+    answers.counter_quote(db.session, w.broker, aire.id, 2000)
+    words = page_text(client.get(f"/quotes/{aire.id}"))
+    assert (
+        "Decline the counter-offer: keep your price of £21.50 an hour. They can still accept "
+        "it. Withdraw: take back your quote of £21.50 an hour. They can no longer accept it."
+        in words
+    )
+    withdraw = client.get(f"/quotes/{aire.id}/withdraw")
+    assert "Take back your quote of £21.50 an hour" in page_text(withdraw)
+    assert f'<a class="govuk-link" href="/quotes/{aire.id}">Cancel</a>' in text(withdraw)
+
+
+@pytest.mark.parametrize(
+    ("closer", "action", "holders_reads", "providers_reads"),
+    [
+        ("aire_staff", "decline", "They declined to quote", "You declined to quote"),
+        ("broker", "decline", "You declined", "They declined"),
+        ("holder", "withdraw", "You withdrew", "They withdrew"),
+        ("aire_staff", "withdraw", "They withdrew", "You withdrew"),
+    ],
+)
+def test_a_closed_quotes_tag_says_which_side_closed_it(
+    app, sent, closer, action, holders_reads, providers_reads
+):
+    w, request = sent
+    aire = request.quotes[0]
+    if closer != "aire_staff" or action == "withdraw":
+        answers.offer_quote(db.session, w.aire_staff, aire.id, terms())
+    call = answers.decline_quote if action == "decline" else answers.withdraw_quote
+    call(db.session, getattr(w, closer), aire.id, "Not now.")
+
+    def tag(page: str) -> str:
+        found = re.search(
+            r'<strong class="govuk-tag govuk-tag--(?:red|grey)">([^<]*)</strong>', page
+        )
+        assert found, page[:500]
+        return found.group(1)
+
+    representative = text(client_for(app, w.representative).get(f"/quotes/{aire.id}"))
+    assert tag(representative.split('id="status"')[1]) == holders_reads
+    staff = client_for(app, w.aire_staff)
+    assert tag(text(staff.get(f"/quotes/{aire.id}")).split('id="status"')[1]) == providers_reads
+    listed = text(staff.get("/quotes")).split(f'id="quote-{aire.id}"')[1]
+    assert tag(listed) == providers_reads
+
+
 def test_an_over_long_reason_is_refused(app, sent):
     w, request = sent
     aire = request.quotes[0]
@@ -465,10 +615,11 @@ def test_opening_a_quote_marks_its_notifications_read_and_no_others(app, sent):
             )
         }
 
-    # Ada's side was told of both quotes; Aire of the request and of the broker's message (which
-    # links to the quote's thread, shown on the quote's page).
+    # Ada's side was told of both quotes and (Ada, not the broker who wrote it) of the broker's
+    # message; Aire of the request and of the message (which links to the quote's thread, shown
+    # on the quote's page).
     thread = f"/messages/{db.session.get(Quote, aire.id).thread_id}"
-    assert unread(w.holder) == {f"/quotes/{aire.id}", f"/quotes/{kirk.id}"}
+    assert unread(w.holder) == {f"/quotes/{aire.id}", f"/quotes/{kirk.id}", thread}
     assert unread(w.aire_staff) == {f"/quotes/{aire.id}", thread}
     client_for(app, w.holder).get(f"/quotes/{aire.id}")
     assert unread(w.holder) == {f"/quotes/{kirk.id}"}

@@ -1,6 +1,8 @@
 """The quote state machine: the table of allowed moves, and every (from, to, side) tried through
 the services on the real database: an allowed move works and is recorded once; any other is
-refused (409 naming both states, or 403 for the wrong side) with nothing written."""
+refused (409 naming both states, or 403 for the wrong side) with nothing written. Declining a
+counter-offer is the one move asked for by a state it does not lead to: the quote goes back to
+offered at the provider's price."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from marketplace.quotes.states import (
     Side,
     allowed_moves,
     check_move,
+    leads_to,
     transition_error,
     words,
 )
@@ -48,16 +51,33 @@ EXPECTED: dict[tuple[str, str], set[Side]] = {
     ("offered", "declined"): {R},
     ("offered", "withdrawn"): {R, P},
     ("countered", "offered"): {P},
-    ("countered", "declined"): {P},
     ("countered", "withdrawn"): {R, P},
     **{(state, "expired"): {SYS} for state in ("requested", "offered", "countered")},
     **{(state, "not_chosen"): {SYS} for state in ("requested", "offered", "countered")},
 }
+# What asking for a state leads to where it is not that state: the provider declining the
+# counter-offer keeps their price on offer.
+LEADS_TO = {("countered", "declined"): "offered"}
 ALL_STATES = [s.value for s in S]
+
+
+def _sides(current: str, wanted: str) -> set[Side] | None:
+    """Who may ask for ``wanted`` from ``current`` (None: nobody, from that state)."""
+    return EXPECTED.get((current, LEADS_TO.get((current, wanted), wanted)))
 
 
 def test_the_moves_are_exactly_the_ones_the_issue_allows():
     assert {(str(a), str(b)): set(sides) for (a, b), sides in MOVES.items()} == EXPECTED
+
+
+def test_declining_a_counter_offer_leads_back_to_offered_and_nothing_else_is_redirected():
+    assert ("countered", "declined") not in {(str(a), str(b)) for a, b in MOVES}
+    for current in ALL_STATES:
+        for wanted in ALL_STATES:
+            expected = LEADS_TO.get((current, wanted), wanted)
+            assert leads_to(current, wanted) == expected, (current, wanted)
+    assert check_move("countered", "declined", P) == S.OFFERED
+    assert check_move("requested", "declined", P) == S.DECLINED
 
 
 def test_open_and_final_states_split_all_eight_and_match_the_database_check():
@@ -72,7 +92,7 @@ def test_open_and_final_states_split_all_eight_and_match_the_database_check():
 @pytest.mark.parametrize("wanted", ALL_STATES)
 @pytest.mark.parametrize("side", [R, P, SYS])
 def test_check_move_allows_the_table_and_refuses_the_rest(current, wanted, side):
-    sides = EXPECTED.get((current, wanted))
+    sides = _sides(current, wanted)
     if sides is None:
         with pytest.raises(InvalidTransition) as refused:
             check_move(current, wanted, side)
@@ -174,16 +194,17 @@ def test_each_move_through_the_services_works_only_from_the_table(app, current, 
         actor = w.broker if side is R else w.aire_staff
         before = everything(session)
         events_before = len(events_of(session, quote_id))
-        sides = EXPECTED.get((current, wanted))
+        sides = _sides(current, wanted)
         started = utcnow()
         if sides is not None and side in sides:
             _ACTIONS[wanted](session, actor, quote_id)
             session.expire_all()
-            assert session.get(Quote, quote_id).status == wanted
+            now = LEADS_TO.get((current, wanted), wanted)
+            assert session.get(Quote, quote_id).status == now
             events = events_of(session, quote_id)
             assert len(events) == events_before + 1
             last = events[-1]
-            assert (last.from_status, last.to_status, last.actor_id) == (current, wanted, actor.id)
+            assert (last.from_status, last.to_status, last.actor_id) == (current, now, actor.id)
             assert started - timedelta(seconds=1) <= last.at <= utcnow()
             return
         expected_error = InvalidTransition if sides is None else Forbidden

@@ -141,6 +141,29 @@ def test_a_counter_offer_tells_the_provider_not_the_holders_side(session):
     assert users == {w.aire_staff.id, w.aire_admin.id}
 
 
+def test_a_declined_counter_offer_tells_the_holders_side_the_price_stands(session):
+    w = _people(session)
+    quote = create_request(session, w.broker, request_input(w)).quotes[0]
+    answers.offer_quote(session, w.aire_staff, quote.id, terms())
+    answers.counter_quote(session, w.broker, quote.id, 2000, "£20?")
+    users = _told_by(
+        session,
+        w,
+        lambda: answers.decline_quote(session, w.aire_admin, quote.id, "Our rates are fixed."),
+        "quote_counter_declined",
+        quote.id,
+    )
+    assert users == _holder_side(w)  # the broker who countered too; not Aire's own people
+    text = session.scalar(
+        select(Notification.text).where(Notification.kind == "quote_counter_declined")
+    )
+    assert text == (
+        "Aire Valley Home Care kept their price of £21.50 an hour for “Help getting up each "
+        "morning”, declining the counter-offer of £20.00 an hour. You can accept it, make "
+        "another counter-offer or decline. Their reason: Our rates are fixed."
+    )
+
+
 @pytest.mark.parametrize("action", ["decline", "withdraw"])
 def test_the_provider_closing_a_quote_tells_the_holders_side_with_the_reason(session, action):
     w = _people(session)
