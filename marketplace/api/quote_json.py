@@ -18,10 +18,9 @@ from marketplace.messages.services import shown_names
 from marketplace.money import format_quantity
 from marketplace.quotes.comparison import Comparison, compare
 from marketplace.quotes.models import Quote, QuoteRequest
+from marketplace.quotes.presenting import status_label
 from marketplace.quotes.states import (
-    LABELS,
     OPEN,
-    PROVIDER_LABELS,
     QuoteStatus,
     Side,
     allowed_moves,
@@ -54,12 +53,11 @@ def _percent(basis_points: int | None) -> int | float | None:
 def quote_summary(quote: Quote, side: Side) -> dict[str, Any]:
     """A quote as ``side`` sees it, with the moves that side may make now."""
     has_breakdown = quote.direct_bp is not None
-    labels = PROVIDER_LABELS if side is Side.PROVIDER else LABELS
     return {
         "id": quote.id,
         "request_id": quote.request_id,
         "status": quote.status,
-        "status_label": labels[quote.status],
+        "status_label": status_label(quote, side),
         "actions": [_ACTION_OF[to] for to in allowed_moves(quote.status, side)],
         "provider_name": quote.provider_name,
         "organisation_id": quote.organisation_id,

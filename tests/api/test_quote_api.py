@@ -537,8 +537,13 @@ def test_the_holders_side_declines_and_either_side_withdraws(app, api_as, w, ask
     _offered(api_as, w, asked)
     declined = act(api_as(w.representative), asked.aire, "decline")
     assert declined.get_json()["status"] == "declined"
+    # The label says which side said no, as each side reads it.
+    assert declined.get_json()["status_label"] == "You declined"
+    seen = api_as(w.aire_staff).get(f"/api/v1/quotes/{asked.aire}").get_json()
+    assert seen["status_label"] == "They declined"
     withdrawn = act(api_as(w.kirk_staff), asked.kirk, "withdraw", {"reason": "No staff now"})
     assert withdrawn.get_json()["closing_reason"] == "No staff now"
+    assert withdrawn.get_json()["status_label"] == "You withdrew"
     mine = act(api_as(w.broker), asked.pa, "withdraw", {})
     assert mine.get_json()["status"] == "withdrawn"
     with app.app_context():
