@@ -38,6 +38,27 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def date_text(day: date) -> str:
+    """'4 December 2026'."""
+    return f"{day.day} {day:%B %Y}"
+
+
+# How far ahead support can be asked for or offered to start: a year (a plan's span).
+START_WITHIN = timedelta(days=366)
+# How long a request may say it lasts, from its start; longer is "carries on" (no end date).
+LASTS_AT_MOST = timedelta(days=5 * 366)
+
+
+def start_date_error(start_on: date) -> str | None:
+    """Why a start date for support is refused: gone, or more than a year away."""
+    if start_on < today():
+        return "The start date must be today or in the future"
+    latest = today() + START_WITHIN
+    if start_on > latest:
+        return f"The start date must be within a year, by {date_text(latest)}"
+    return None
+
+
 # The service is for England, Scotland and Wales: times are shown in UK time.
 UK_TIME = ZoneInfo("Europe/London")
 

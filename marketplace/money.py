@@ -129,6 +129,8 @@ def annual_cost(unit_price_pence: int, quantity_hundredths: int, periods_per_yea
 def parse_percent(text: str) -> int:
     """'77' or '13.5' -> basis points (7700, 1350). Percentages are kept as integer basis points."""
     cleaned = (text or "").strip().rstrip("%").strip()
+    if cleaned.startswith("-"):
+        raise InvalidAmount("A percentage cannot be negative: enter 0 or more")
     match = re.fullmatch(r"(\d{1,3})(?:\.(\d{1,2}))?", cleaned, re.ASCII)
     if not match:
         raise InvalidAmount("Enter a percentage, like 77 or 13.5")

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from marketplace import money
 from marketplace.budgets import vocab as budget_vocab
-from marketplace.clock import uk_time_text
+from marketplace.clock import date_text, uk_time_text
 from marketplace.directory import vocab
 from marketplace.extensions import db
 from marketplace.holders import vocab as holder_vocab
@@ -20,9 +20,7 @@ from marketplace.plans import vocab as plan_vocab
 
 
 def _date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
+    return "" if value is None else date_text(value)
 
 
 def _care_items() -> list[tuple[str, str]]:

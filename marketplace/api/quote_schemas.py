@@ -88,7 +88,7 @@ QUOTE_SUMMARY: Schema = obj(
         "late_cancel_percent": {
             **OPT_PERCENT,
             "description": "What a cancellation at shorter notice costs, as a percentage of the "
-            "visit's price.",
+            "price of what is cancelled.",
         },
         "note": {**TEXT, "description": "The provider's note with their quote."},
         "counter_price_pence": {**OPT_PENCE, "description": "The counter-offer, per unit."},
@@ -280,7 +280,7 @@ OFFER_INPUT: Schema = input_obj(
         "late_cancel_percent": {
             **PERCENT,
             "description": "What a cancellation at shorter notice costs, as a percentage of "
-            "the visit's price (two decimal places at most).",
+            "the price of what is cancelled (two decimal places at most).",
         },
         "note": {**TEXT, "maxLength": NOTE_LIMIT},
     },

@@ -33,7 +33,7 @@ from marketplace.budgets.services import StreamInput
 from marketplace.budgets.vocab import RAS_METHODS
 from marketplace.errors import InvalidAmount, ValidationFailed
 from marketplace.forms import max_length
-from marketplace.listings.fields import GovDateField, PoundsField
+from marketplace.listings.fields import GovDateField, PoundsField, example_date
 from marketplace.money import WEEKS_PER_YEAR, format_pence, parse_pounds, weekly_to_annual
 
 PERIODS = (
@@ -73,21 +73,16 @@ class PlanYearField(GovDateField):
 
     def __init__(self, *args: Any, example: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.example = example
+        self.example_day = example
+
+    def example(self) -> str:
+        return example_date(self.example_day) if self.example_day else super().example()
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            message = str(error).replace(" (optional)", "")
-            if self.example is not None:
-                message = message.replace("27 3 2024", example_date(self.example))
-            raise ValueError(message) from error
-
-
-def example_date(day: date) -> str:
-    """How a date is typed into the three boxes: '1 4 2026'."""
-    return f"{day.day} {day.month} {day.year}"
+            raise ValueError(str(error).replace(" (optional)", "")) from error
 
 
 def _period_chosen(form: FlaskForm, field: Field) -> None:

@@ -6,13 +6,14 @@ services' job (see ``listings.rules``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovTextInput
 from wtforms import Field, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 
+from marketplace.clock import today
 from marketplace.errors import InvalidAmount
 from marketplace.money import parse_percent, parse_pounds, pence_to_input
 
@@ -91,14 +92,30 @@ class MultiCheckboxField(SelectMultipleField):
             raise ValidationError(f"Select {self.label.text.lower()} from the list")
 
 
+PAST_EXAMPLE = "27 3 2024"
+
+
+def example_date(day: date) -> str:
+    """How a date is typed into the three boxes: '1 4 2026'."""
+    return f"{day.day} {day.month} {day.year}"
+
+
 class GovDateField(Field):
     """Day, month and year as three inputs with the same name (GovDateInput)."""
 
     widget = GovDateInput()
 
-    def __init__(self, *args: Any, required: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, required: str | None = None, past: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.required_message = required
+        self.past = past  # a date already gone (an inspection): its example is in the past
+
+    def example(self) -> str:
+        """A date to show in messages, typed as the boxes take it: one a fortnight ahead (most
+        dates here are starts), or a fixed past one for dates already gone."""
+        return PAST_EXAMPLE if self.past else example_date(today() + timedelta(days=14))
 
     def _value(self) -> str:
         return self.data.isoformat() if self.data else ""
@@ -117,11 +134,11 @@ class GovDateField(Field):
         if missing:
             raise ValueError(f"The {name} must include a {' and a '.join(missing)}")
         if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
-            raise ValueError(f"The {name} must be a real date, like 27 3 2024")
+            raise ValueError(f"The {name} must be a real date, like {self.example()}")
         try:
             self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError as error:
-            raise ValueError(f"The {name} must be a real date, like 27 3 2024") from error
+            raise ValueError(f"The {name} must be a real date, like {self.example()}") from error
 
     def pre_validate(self, form: Any) -> None:
         if self.required_message and self.data is None and not self.errors:

@@ -134,7 +134,7 @@ class CheckForm(FlaskForm):
         widget=GovTextInput(),
         validators=[max_length(60, "The reference")],
     )
-    issued_on = GovDateField("Date issued", required="Enter the date it was issued")
+    issued_on = GovDateField("Date issued", required="Enter the date it was issued", past=True)
     expires_on = GovDateField("Expiry date (optional)")
     submit = SubmitField("Add", widget=GovSubmitInput())
 
@@ -186,7 +186,7 @@ class OrganisationForm(FlaskForm):
         validators=[max_length(40, "The registration number")],
     )
     rating = select_field("Latest rating", _rating_choices())
-    last_inspected_on = GovDateField("Date of the last inspection")
+    last_inspected_on = GovDateField("Date of the last inspection", past=True)
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 

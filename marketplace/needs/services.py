@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from marketplace import geo
 from marketplace.accounts.models import User
 from marketplace.audit.services import record
-from marketplace.clock import today, utcnow
+from marketplace.clock import start_date_error, today, utcnow
 from marketplace.directory import vocab
 from marketplace.directory.models import PAProfile
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -135,8 +135,8 @@ def _check_choices(data: NeedInput, errors: dict[str, str]) -> None:
 def _check_dates(data: NeedInput, errors: dict[str, str]) -> None:
     if data.start_on is None:
         errors["start_on"] = "Enter the date you would like support to start"
-    elif data.start_on < today():
-        errors["start_on"] = "The start date must be today or in the future"
+    elif error := start_date_error(data.start_on):
+        errors["start_on"] = error
     elif data.end_on is not None and data.end_on < data.start_on:
         errors["end_on"] = (
             f"The end date must be the same as or after the start date, {_day(data.start_on)}"

@@ -17,12 +17,12 @@ from flask_login import current_user
 
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import record_read
-from marketplace.budgets.forms import example_date
 from marketplace.clock import today
 from marketplace.directory.models import PAProfile
 from marketplace.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.forms import check_button_post, keep_on_form, render_invalid
+from marketplace.listings.fields import example_date
 from marketplace.messages.forms import MessageForm
 from marketplace.needs import services
 from marketplace.needs.forms import InterestForm, NeedForm

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from marketplace.clock import today, utcnow
+from marketplace.clock import start_date_error, utcnow
 from marketplace.errors import Conflict, ValidationFailed
 from marketplace.extensions import DbSession, affected_rows
 from marketplace.messages.models import MessageThread
@@ -39,6 +39,7 @@ from marketplace.quotes.models import (
 from marketplace.quotes.requests import draft_plan
 from marketplace.quotes.states import OPEN, QuoteStatus, Side, check_move, transition_error
 from marketplace.quotes.telling import (
+    each,
     per_unit,
     tell_accepted,
     tell_closed,
@@ -70,7 +71,7 @@ class OfferTerms:
 def price_error(pence: int | None, unit: str, field: str = "price") -> str | None:
     """Why a price per unit is refused (none, not positive, or more than any real one)."""
     if not isinstance(pence, int) or isinstance(pence, bool):
-        return f"Enter the {field} for each, in pounds, like 18.50"
+        return f"Enter the {field} in pounds, like 18.50 {each(unit)}"
     if pence <= 0:
         return f"The {field} must be more than £0"
     highest = (
@@ -111,16 +112,16 @@ def _checked_terms(quote: Quote, terms: OfferTerms) -> dict[str, Any]:
         errors["breakdown"] = f"The shares must add up to 100% (they add up to {total / 100:g}%)"
     if not isinstance(terms.start_on, date):
         errors["start_on"] = "Enter the date you could start"
-    elif terms.start_on < today():
-        errors["start_on"] = "The start date must be today or in the future"
+    elif error := start_date_error(terms.start_on):
+        errors["start_on"] = error
     if not _in_range(terms.notice_hours, MAX_NOTICE_HOURS):
         errors["notice_hours"] = (
             f"Enter the notice you need of a cancellation, in hours from 0 to {MAX_NOTICE_HOURS}"
         )
     if not _in_range(terms.late_cancel_bp, 10000):
         errors["late_cancel_bp"] = (
-            "Enter what you charge for a late cancellation, as a percentage of the visit's "
-            "price from 0 to 100"
+            "Enter what you charge for a late cancellation, as a percentage from 0 to 100 of "
+            "the price of what is cancelled"
         )
     note = _note(terms.note, "note", errors)
     if errors:

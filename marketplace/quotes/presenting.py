@@ -49,6 +49,7 @@ from marketplace.quotes.states import (
     leads_to,
     words,
 )
+from marketplace.quotes.telling import each as each  # the templates ask present.each
 from marketplace.quotes.telling import per_unit
 
 S = QuoteStatus
@@ -87,11 +88,6 @@ def parse_id(text: str | None) -> int | None:
     """An id from an address or a form ('12'), or None for anything else."""
     value = (text or "").strip()
     return int(value) if value.isdigit() and len(value) <= 9 else None
-
-
-def each(unit: str) -> str:
-    """'hours' → 'an hour', 'items' → 'each' (as prices per unit say it)."""
-    return per_unit(1, unit).partition(" ")[2]
 
 
 def how_much(request: QuoteRequest) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from marketplace import geo
 from marketplace.audit.services import record
 from marketplace.budgets.services import current_budget
-from marketplace.clock import today, utcnow
+from marketplace.clock import LASTS_AT_MOST, start_date_error, utcnow
 from marketplace.directory import vocab as directory_vocab
 from marketplace.directory.models import Offer, PAProfile
 from marketplace.errors import ValidationFailed
@@ -164,12 +164,16 @@ def _check_schedule(data: RequestInput, errors: dict[str, str]) -> None:
         errors["time_bands"] = "Choose times of day from the list"
     if not isinstance(data.start_on, date):
         errors["start_on"] = "Enter the date you would like it to start"
-    elif data.start_on < today():
-        errors["start_on"] = "The start date must be today or in the future"
+    elif error := start_date_error(data.start_on):
+        errors["start_on"] = error
     elif data.end_on is not None and (
         not isinstance(data.end_on, date) or data.end_on < data.start_on
     ):
         errors["end_on"] = "The end date must be the same as or after the start date"
+    elif data.end_on is not None and data.end_on > data.start_on + LASTS_AT_MOST:
+        errors["end_on"] = (
+            "The end date must be within 5 years of the start: leave it empty if it carries on"
+        )
 
 
 def _stream_ids(session: DbSession, access: CareAccess, plan: SupportPlan | None) -> set[int]:

@@ -26,7 +26,12 @@ _UNIT_ONE = {
 
 def per_unit(pence: int | None, unit: str) -> str:
     """1850, "hours" → "£18.50 an hour"."""
-    return f"{format_pence(pence, free_text='')} {_UNIT_ONE.get(unit, 'each')}"
+    return f"{format_pence(pence, free_text='')} {each(unit)}"
+
+
+def each(unit: str) -> str:
+    """'hours' → 'an hour', 'items' → 'each' (as prices per unit say it)."""
+    return _UNIT_ONE.get(unit, "each")
 
 
 def _what(quote: Quote) -> str:

@@ -17,11 +17,11 @@ from flask_wtf import FlaskForm
 
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import record_read
-from marketplace.budgets.forms import example_date
 from marketplace.clock import today
 from marketplace.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
 from marketplace.extensions import db
 from marketplace.forms import keep_on_form, render_invalid
+from marketplace.listings.fields import example_date
 from marketplace.messages.forms import MessageForm
 from marketplace.messages.services import mark_read, shown_names
 from marketplace.notifications.services import mark_read_about

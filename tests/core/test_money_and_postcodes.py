@@ -55,9 +55,19 @@ def test_percent_round_trip(basis_points):
     assert money.parse_percent(money.format_percent(basis_points)) == basis_points
 
 
-def test_percent_over_100_is_refused():
-    with pytest.raises(InvalidAmount):
-        money.parse_percent("100.5")
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("100.5", "A percentage cannot be more than 100"),
+        ("-5", "A percentage cannot be negative: enter 0 or more"),
+        (" -0.5% ", "A percentage cannot be negative: enter 0 or more"),
+        ("half", "Enter a percentage, like 77 or 13.5"),
+    ],
+)
+def test_a_percentage_out_of_range_or_not_a_number_is_refused_saying_why(text, message):
+    with pytest.raises(InvalidAmount) as refused:
+        money.parse_percent(text)
+    assert refused.value.message == message
 
 
 @pytest.mark.parametrize(

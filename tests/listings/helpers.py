@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import g, has_app_context
@@ -13,6 +14,11 @@ from marketplace.moderation.models import ListingVersion
 
 def text(response: Any) -> str:
     return response.get_data(as_text=True)
+
+
+def date_parts(day: date | None) -> list[str]:
+    """A date as the three inputs of a GOV.UK date field post it."""
+    return [str(day.day), str(day.month), str(day.year)] if day else ["", "", ""]
 
 
 def offer_form(**overrides: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ for them, a PA nearby, and another holder's advert for "someone else's" cases.""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,12 +19,16 @@ from tests.factories import (
     make_user,
 )
 from tests.holders.conftest import audit_rows, count, mail_to
-from tests.listings.helpers import client_for, text
+from tests.listings.helpers import client_for, date_parts, text
+
+# The need's start: within the year ahead that start dates may be.
+START = date.today() + timedelta(days=60)
 
 __all__ = [
     "audit_rows",
     "client_for",
     "count",
+    "date_parts",
     "forms_without_token",
     "mail_to",
     "make_world",
@@ -66,7 +71,7 @@ def need_form(**overrides: Any) -> dict[str, Any]:
         "languages": ["en"],
         "preferred_gender": "",
         "required_checks": ["enhanced_dbs"],
-        "start_on": ["1", "1", "2099"],
+        "start_on": date_parts(START),
         "end_on": ["", "", ""],
         "rate_pence": "13.50",
     }

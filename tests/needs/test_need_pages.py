@@ -14,9 +14,11 @@ from marketplace.needs.models import NeedAdvert, NeedInterest
 from marketplace.permissions import Role
 from tests.factories import make_need, make_offer, make_pa, make_plan, make_user
 from tests.needs.pages_world import (
+    START,
     audit_rows,
     client_for,
     count,
+    date_parts,
     forms_without_token,
     mail_to,
     make_world,
@@ -123,7 +125,7 @@ def test_posting_an_advert_saves_it_and_shows_its_matches(app, session, world):
     assert saved.holder_id == world.holder.id and saved.posted_by_id == world.holder.id
     assert saved.hours_hundredths == 750 and saved.rate_pence == 1350
     assert saved.slots == ["mon:morning", "wed:morning"] and saved.district == "LS6"
-    assert saved.start_on == date(2099, 1, 1) and saved.end_on is None
+    assert saved.start_on == START and saved.end_on is None
     assert (saved.has_pets, saved.non_smoker, saved.needs_driver) == (True, True, False)
     assert response.headers["Location"].endswith(f"/needs/{saved.id}")
     page = text(client.get(response.headers["Location"]))
@@ -137,8 +139,17 @@ def test_posting_an_advert_saves_it_and_shows_its_matches(app, session, world):
         ({"hours_hundredths": "lots"}, "hours_hundredths", "Enter the hours a week as a number"),
         ({"hours_hundredths": "200"}, "hours_hundredths", "A week has 168 hours"),
         ({"slots": []}, "slots", "Select at least one day and time"),
-        ({"end_on": ["1", "12", "2098"]}, "end_on", "The end date must be the same as or after"),
+        (
+            {"end_on": date_parts(START - timedelta(days=1))},
+            "end_on",
+            "must be the same as or after",
+        ),
         ({"start_on": ["31", "2", "2099"]}, "start_on", "The start date must be a real date"),
+        (
+            {"start_on": date_parts(START + timedelta(days=366))},
+            "start_on",
+            "must be within a year",
+        ),
         ({"rate_pence": "5"}, "rate_pence", "at least £12.71 an hour"),
         ({"rate_pence": "5000"}, "rate_pence", "check the amount"),
         ({"rate_pence": "a lot"}, "rate_pence", ""),

@@ -22,7 +22,7 @@ from marketplace.quotes.models import Quote, QuoteEvent, QuoteRequest
 from marketplace.quotes.requests import create_request
 from tests.factories import make_user
 from tests.holders.conftest import audit_rows
-from tests.listings.helpers import client_for, text
+from tests.listings.helpers import client_for, date_parts, text
 from tests.quotes.world import make_quote_world, request_input, terms
 
 __all__ = [
@@ -43,11 +43,6 @@ __all__ = [
     "words_of",
     "written",
 ]
-
-
-def date_parts(day: date | None) -> list[str]:
-    """A date as the three inputs of a GOV.UK date field post it."""
-    return [str(day.day), str(day.month), str(day.year)] if day else ["", "", ""]
 
 
 def request_form(w: SimpleNamespace, **overrides: Any) -> dict[str, Any]:

@@ -107,7 +107,11 @@ def test_after_a_counter_offer_the_form_starts_at_the_price_offered(app, sent):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"unit_price_pence": ""}, "unit_price_pence", "Enter the price for each"),
+        (
+            {"unit_price_pence": ""},
+            "unit_price_pence",
+            "Enter the price in pounds, like 18.50 an hour",
+        ),
         ({"unit_price_pence": "lots"}, "unit_price_pence", "Enter an amount"),
         ({"unit_price_pence": "0"}, "unit_price_pence", "The price must be more than £0"),
         ({"unit_price_pence": "150"}, "unit_price_pence", "or less: check it is the price"),
@@ -115,9 +119,17 @@ def test_after_a_counter_offer_the_form_starts_at_the_price_offered(app, sent):
         ({"coordination_bp": "half"}, "coordination_bp", "Enter a percentage, like 77 or 13.5"),
         ({"start_on": date_parts(date.today() - timedelta(days=1))}, "start_on", "today or"),
         ({"start_on": date_parts(None)}, "start_on", "Enter the date you could start"),
+        (
+            {"start_on": date_parts(date.today() + timedelta(days=400))},
+            "start_on",
+            "The start date must be within a year, by ",
+        ),
+        ({"start_on": ["31", "2", "2027"]}, "start_on", "must be a real date, like "),
+        ({"direct_bp": "-5"}, "direct_bp", "A percentage cannot be negative"),
         ({"notice_hours": "two days"}, "notice_hours", "Enter the notice in whole hours"),
         ({"notice_hours": "9999"}, "notice_hours", "in hours from 0 to 2160"),
         ({"late_cancel_bp": "150"}, "late_cancel_bp", "A percentage cannot be more than 100"),
+        ({"late_cancel_bp": "-1"}, "late_cancel_bp", "A percentage cannot be negative"),
         ({"note": "x" * 1001}, "note", "The note must be 1,000 characters or fewer"),
     ],
 )
@@ -161,7 +173,7 @@ def test_a_counter_offer_is_sent_from_its_page(app, sent):
 @pytest.mark.parametrize(
     ("price", "message"),
     [
-        ("", "Enter the price you offer for each"),
+        ("", "Enter the price you offer in pounds, like 18.50 an hour"),
         ("22", "A counter-offer must be lower than the price quoted, £21.50 an hour"),
         ("0", "The price you offer must be more than £0"),
         ("£1,2", "Enter an amount"),

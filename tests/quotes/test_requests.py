@@ -245,6 +245,8 @@ BAD_FIELDS = [
     ({"time_bands": ["midnight"]}, "time_bands"),
     ({"start_on": None}, "start_on"),
     ({"start_on": "past"}, "start_on"),
+    ({"start_on": "too far"}, "start_on"),
+    ({"end_on": "too far"}, "end_on"),
     ({"end_on": "before start"}, "end_on"),
     ({"line_id": 999_999}, "line_id"),
     ({"stream_id": 999_999}, "stream_id"),
@@ -271,6 +273,10 @@ def test_each_bad_field_of_a_request_is_named_and_nothing_is_written(session, ch
     changes = dict(changes)
     if changes.get("start_on") == "past":
         changes["start_on"] = _past()
+    if changes.get("start_on") == "too far":  # more than a year ahead
+        changes["start_on"] = date.today() + timedelta(days=367)
+    if changes.get("end_on") == "too far":  # more than 5 years after the start
+        changes["end_on"] = date.today() + timedelta(days=14 + 5 * 366 + 1)
     if changes.get("end_on") == "before start":
         changes["end_on"] = date.today() + timedelta(days=13)  # the request starts in 14
     before = everything(session)
