@@ -34,7 +34,12 @@ from marketplace.plans import vocab as plan_vocab
 from marketplace.plans.forms import QuantityField
 from marketplace.quotes.answers import NOTE_LIMIT, OfferTerms
 from marketplace.quotes.presenting import NEW_LINE, RequestChoices, parse_id, parse_recipient
-from marketplace.quotes.requests import DESCRIPTION_LIMIT, DETAILS_LIMIT, RequestInput
+from marketplace.quotes.requests import (
+    DESCRIPTION_LIMIT,
+    DETAILS_LIMIT,
+    NO_RECIPIENTS,
+    RequestInput,
+)
 
 
 def _note_field() -> TextAreaField:
@@ -172,6 +177,11 @@ class RequestForm(FlaskForm):
             stream_id=parse_id(self.stream_id.data),
             need_id=parse_id(self.need_id.data),
         )
+
+    def validate_recipients(self, field: Any) -> None:
+        # Said with the other fields' errors, not only once they are right.
+        if self.listings() == ([], []):
+            raise ValidationError(NO_RECIPIENTS)
 
     def validate_line_id(self, field: Any) -> None:
         value = field.data or NEW_LINE

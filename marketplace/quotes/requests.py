@@ -45,6 +45,7 @@ PLANNER_ROLES = {"holder", "representative", "broker"}
 DESCRIPTION_LIMIT = 300
 DETAILS_LIMIT = 2000
 MAX_RECIPIENTS = 10
+NO_RECIPIENTS = "Choose at least one provider or personal assistant to ask"
 _FREQUENCIES = {value for value, _ in plan_vocab.FREQUENCIES}
 _UNITS = {value for value, _ in plan_vocab.LINE_UNITS}
 _DAYS = tuple(value for value, _ in directory_vocab.DAYS)
@@ -127,7 +128,7 @@ def _recipients(session: DbSession, data: RequestInput, errors: dict[str, str]) 
             continue
         found.append(Recipient(None, pa.id, None, pa.display_name))
     if not found and "recipients" not in errors:
-        errors["recipients"] = "Choose at least one provider or personal assistant to ask"
+        errors["recipients"] = NO_RECIPIENTS
     seen: dict[tuple[int | None, int | None], str] = {}
     for item in found:
         key = (item.organisation_id, item.pa_profile_id)

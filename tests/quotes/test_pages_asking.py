@@ -321,6 +321,17 @@ def test_a_refused_request_names_the_field_and_writes_nothing(app, w, changes, f
     assert written() == before
 
 
+def test_no_one_to_ask_is_said_with_the_other_mistakes_at_once(app, w):
+    before = written()
+    response = client_for(app, w.broker).post(
+        NEW, data=request_form(w, recipients=[], quantity_hundredths="lots")
+    )
+    words = invalid(response)
+    assert "Choose at least one provider or personal assistant to ask" in words
+    assert "Enter a number" in words
+    assert written() == before
+
+
 def test_a_free_listing_is_refused_with_why(app, w):
     free = make_offer(w.kirk, title="Coffee morning", price_pence=0, price_unit="free")
     response = client_for(app, w.broker).post(

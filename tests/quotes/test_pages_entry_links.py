@@ -34,8 +34,21 @@ def world(session):
             start_on=w.plan.year_start,
         )
     )
+    # And a free group: nothing to ask a price for either.
+    w.plan.lines.append(
+        PlanLine(
+            kind="text",
+            description="Thursday craft group (free)",
+            provider_name="Meanwood Community Centre",
+            frequency="week",
+            quantity_hundredths=100,
+            unit="sessions",
+            unit_price_pence=0,
+            start_on=w.plan.year_start,
+        )
+    )
     db.session.commit()
-    w.unpaid = w.plan.lines[-1]
+    w.unpaid, w.free = w.plan.lines[-2], w.plan.lines[-1]
     return w
 
 
@@ -44,12 +57,13 @@ def _get_quotes(line_id: int) -> str:
 
 
 @pytest.mark.parametrize("page", ["/plans/{plan}", "/plans/{plan}/build"])
-def test_each_paid_line_of_a_draft_plan_offers_get_quotes(app, world, page):
+def test_each_paid_line_of_a_draft_plan_offers_get_quotes_and_no_free_one(app, world, page):
     url = page.format(plan=world.plan.id)
     for who in (world.holder, world.representative, world.broker):
         shown = text(client_for(app, who).get(url))
         assert _get_quotes(world.line.id) in shown
         assert _get_quotes(world.unpaid.id) not in shown
+        assert _get_quotes(world.free.id) not in shown
         assert 'Get quotes<span class="govuk-visually-hidden"> for Help getting up' in shown
         assert "Agreed price" not in shown
 
