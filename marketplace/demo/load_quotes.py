@@ -116,10 +116,12 @@ def _managed_line_request(loader: Loader) -> None:
             Offer.organisation_id.not_in([own.organisation_id]),
             Organisation.name != DEMO_PROVIDER,
         )
-        # A Leeds provider of the same kind of service if there is one (there is at full
-        # scale), else the nearest thing to it.
+        # A Leeds provider of the same service if there is one (there is at full scale), else
+        # of the same kind of service ("Deep cleaning" is home help too, but not repairs), else
+        # the nearest thing to it.
         .order_by(
             case((Organisation.base_district.like("LS%"), 0), else_=1),
+            case((Offer.title == own.title, 0), else_=1),
             case((Offer.category == own.category, 0), else_=1),
             Offer.id,
         )

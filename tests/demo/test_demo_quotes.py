@@ -36,6 +36,9 @@ def test_graces_council_managed_line_has_two_quotes_to_compare(app, session):
     assert own.price_pence < request.line.unit_price_pence
     assert sum(1 for c in columns if c.cheapest) == 1
     assert all(c.affordability is not None for c in columns)
+    # The other provider was asked about the same service, not another one of theirs.
+    other = columns[1].quote.offer
+    assert (other.title, other.category) == (own.quote.offer.title, own.quote.offer.category)
 
 
 def test_aire_valley_has_graces_cleaning_request_to_answer_and_was_told(app, session):
