@@ -85,6 +85,9 @@ class Settings:
 
     # Days a quote waits for the other side's answer before it expires (each answer restarts it).
     QUOTE_EXPIRY_DAYS: int = field(default_factory=lambda: _env_int("QUOTE_EXPIRY_DAYS", 14))
+    # Days after a provider marks a session delivered before it counts as confirmed (and its
+    # price spent) if the holder's side neither confirms nor disputes it.
+    BOOKING_CONFIRM_DAYS: int = field(default_factory=lambda: _env_int("BOOKING_CONFIRM_DAYS", 7))
 
     PAGE_SIZE: int = field(default_factory=lambda: _env_int("PAGE_SIZE", 20))
     # Seconds a request waits for another process's search index update before leaving its own

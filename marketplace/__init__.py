@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin
     from marketplace.api.token_views import bp as api_tokens
     from marketplace.api.views import bp as api
+    from marketplace.bookings.views import bp as bookings
     from marketplace.budgets.views import bp as budgets
     from marketplace.directory.views import bp as directory
     from marketplace.holders.views import bp as holders
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
         package_summary,
         needs,
         quotes,
+        bookings,
         messages,
         notifications,
         api,

@@ -11,12 +11,15 @@ from marketplace.permissions import Role
 
 def register_cli(app: Flask) -> None:
     from marketplace.api.cli import create_token
+    from marketplace.bookings.cli import confirm_lapsed, ledger_check
     from marketplace.demo.cli import demo_data
     from marketplace.quotes.cli import expire_quotes
 
     app.cli.add_command(demo_data)
     app.cli.add_command(create_token)
     app.cli.add_command(expire_quotes)
+    app.cli.add_command(ledger_check)
+    app.cli.add_command(confirm_lapsed)
 
     @app.cli.command("send-mail")
     def send_mail() -> None:

@@ -85,6 +85,14 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class InsufficientBudget(DomainError):
+    """A stream cannot take the money asked of it: "This would exceed the direct payment by
+    £12.50". Nothing was written."""
+
+    status_code = 409
+    code = "insufficient_budget"
+
+
 class TokenInvalid(DomainError):
     status_code = 400
     code = "invalid_link"

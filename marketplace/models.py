@@ -2,6 +2,7 @@
 
 from marketplace.accounts.models import AccountToken, ApiToken, Invitation, User
 from marketplace.audit.models import AuditEvent
+from marketplace.bookings.models import Booking, BookingSession, LedgerEntry
 from marketplace.budgets.models import (
     Budget,
     BudgetChange,
@@ -36,6 +37,8 @@ __all__ = [
     "AccountToken",
     "ApiToken",
     "AuditEvent",
+    "Booking",
+    "BookingSession",
     "BrokerLink",
     "Budget",
     "BudgetChange",
@@ -46,6 +49,7 @@ __all__ = [
     "HolderRecord",
     "IndexJob",
     "Invitation",
+    "LedgerEntry",
     "ListingArea",
     "ListingVersion",
     "Message",

@@ -8,7 +8,7 @@ asked. Everyone else gets NotFound (404): ids leak nothing.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -29,6 +29,14 @@ REQUEST_NOT_FOUND = "We could not find that quote request."
 PROVIDER_ROLES = {Role.PROVIDER_ADMIN.value, Role.PROVIDER_STAFF.value}
 
 
+class Provided(Protocol):
+    """Anything one provider delivers: a quote, a booking."""
+
+    organisation_id: int | None
+    pa_profile_id: int | None
+    pa_profile: PAProfile | None
+
+
 def expiry_from_now() -> Any:
     """When a quote moved now expires if the other side does not answer."""
     return utcnow() + timedelta(days=int(current_app.config["QUOTE_EXPIRY_DAYS"]))
@@ -41,10 +49,10 @@ def may_request_for(session: DbSession, user: Any, holder_id: int) -> bool:
         return False
 
 
-def provides(user: Any, quote: Quote) -> bool:
-    """True when the user answers this quote: the PA asked, or active staff of the organisation
-    asked whose place there is approved (an account made inactive, or someone whose claim to the
-    organisation is still being checked, answers nothing)."""
+def provides(user: Any, quote: Provided) -> bool:
+    """True when the user answers this quote (or delivers this booking): the PA asked, or active
+    staff of the organisation asked whose place there is approved (an account made inactive, or
+    someone whose claim to the organisation is still being checked, answers nothing)."""
     if not getattr(user, "active", False):
         return False
     if quote.organisation_id is not None:
@@ -61,9 +69,9 @@ def side_of(session: DbSession, user: Any, quote: Quote) -> Side:
     raise NotFound(QUOTE_NOT_FOUND)
 
 
-def provider_people(session: DbSession, quote: Quote) -> list[User]:
-    """The active accounts that answer this quote (the PA, or the organisation's approved
-    staff): those told of its events."""
+def provider_people(session: DbSession, quote: Provided) -> list[User]:
+    """The active accounts that answer this quote or deliver this booking (the PA, or the
+    organisation's approved staff): those told of its events."""
     if quote.organisation_id is not None:
         return list(
             session.scalars(

@@ -1,0 +1,268 @@
+"""Making bookings: from an accepted quote or a fixed-price offer, one-off or weekly, for a
+holder's budget stream. Booking commits the price of every session in the plan year (or the
+one-off's price) on the stream in one conditional update (``bookings.ledger``): if the stream
+cannot afford it, nothing is written and the person is told by how much it would go over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import select
+
+from marketplace.bookings import ledger
+from marketplace.bookings.models import BOOKING_KINDS, Booking, BookingSession
+from marketplace.bookings.schedule import WEEKDAYS, session_days
+from marketplace.budgets.models import Budget, BudgetStream
+from marketplace.clock import date_text, start_date_error
+from marketplace.directory.models import Offer
+from marketplace.errors import Conflict, NotFound, ValidationFailed
+from marketplace.extensions import DbSession
+from marketplace.money import MAX_QUANTITY_HUNDREDTHS, cost_per_occurrence, format_pence
+from marketplace.notifications.services import notify
+from marketplace.packages.builder import LINE_UNIT_OF_PRICE
+from marketplace.plans.models import PlanLine
+from marketplace.quotes.access import may_request_for, provider_people
+from marketplace.quotes.models import Quote
+from marketplace.quotes.states import QuoteStatus, words
+
+# The most of a unit one session may hold (a day has 24 hours).
+MAX_HOURS_PER_SESSION = 24 * 100
+DEFAULT_START = time(9, 0)
+
+
+@dataclass
+class BookingInput:
+    """What a booking asks for. From a quote: ``quote_id`` (the holder, price, unit and terms
+    come from it). From an offer: ``offer_id`` and ``holder_id``."""
+
+    quote_id: int | None = None
+    offer_id: int | None = None
+    holder_id: int | None = None
+    stream_id: int | None = None  # None: the quote's or plan line's stream
+    line_id: int | None = None
+    kind: str = "weekly"
+    days: list[str] = field(default_factory=list)
+    start_time: time | None = DEFAULT_START
+    start_on: date | None = None
+    end_on: date | None = None
+    quantity_hundredths: int | None = None  # of the unit, each session
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Who is booked at what price and terms, whichever the booking is made from."""
+
+    holder_id: int
+    organisation_id: int | None
+    pa_profile_id: int | None
+    provider_name: str
+    description: str
+    unit: str
+    unit_price_pence: int
+    notice_hours: int
+    late_cancel_bp: int
+    stream_id: int | None
+    line_id: int | None
+    quote_id: int | None
+    offer_id: int | None
+
+
+def _from_quote(session: DbSession, quote_id: int) -> _Source:
+    quote = session.get(Quote, quote_id)
+    if quote is None:
+        raise NotFound("We could not find that quote.")
+    if quote.status != QuoteStatus.ACCEPTED:
+        raise Conflict(
+            f"This quote is {words(quote.status)}, so it cannot be booked: "
+            "only an accepted quote can be."
+        )
+    request = quote.request
+    assert quote.unit_price_pence is not None  # an accepted quote has every term (CHECK)
+    return _Source(
+        holder_id=request.holder_id,
+        organisation_id=quote.organisation_id,
+        pa_profile_id=quote.pa_profile_id,
+        provider_name=quote.provider_name,
+        description=request.description,
+        unit=request.unit,
+        unit_price_pence=quote.unit_price_pence,
+        notice_hours=quote.notice_hours or 0,
+        late_cancel_bp=quote.late_cancel_bp or 0,
+        stream_id=request.stream_id or (request.line.stream_id if request.line else None),
+        line_id=request.line_id,
+        quote_id=quote.id,
+        offer_id=quote.offer_id,
+    )
+
+
+def _from_offer(session: DbSession, offer_id: int, holder_id: int | None) -> _Source:
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.status != "published":
+        raise NotFound("We could not find that service in the directory.")
+    if offer.price_unit == "free":
+        raise ValidationFailed({"offer_id": "This service is free: there is nothing to book"})
+    if holder_id is None:
+        raise ValidationFailed({"holder_id": "Say who the booking is for"})
+    return _Source(
+        holder_id=holder_id,
+        organisation_id=offer.organisation_id,
+        pa_profile_id=None,
+        provider_name=offer.organisation.name if offer.organisation else offer.title,
+        description=offer.title,
+        unit=LINE_UNIT_OF_PRICE.get(offer.price_unit, "items"),
+        unit_price_pence=offer.price_pence,
+        notice_hours=0,
+        late_cancel_bp=0,
+        stream_id=None,
+        line_id=None,
+        quote_id=None,
+        offer_id=offer.id,
+    )
+
+
+def _stream(session: DbSession, holder_id: int, stream_id: int | None) -> BudgetStream | None:
+    if stream_id is None:
+        return None
+    stream = session.get(BudgetStream, stream_id)
+    if stream is None or stream.budget.holder_id != holder_id:
+        return None
+    return stream
+
+
+def _check(
+    session: DbSession, data: BookingInput, source: _Source
+) -> tuple[BudgetStream, list[date], int]:
+    """(the stream, the session days, pence per session), or ValidationFailed naming each
+    field that is wrong."""
+    errors: dict[str, str] = {}
+    stream = _stream(session, source.holder_id, data.stream_id or source.stream_id)
+    if stream is None:
+        errors["stream_id"] = "Choose which of the person's budget streams pays for it"
+    if data.kind not in BOOKING_KINDS:
+        errors["kind"] = "Choose whether it is a one-off or every week"
+    elif data.kind == "weekly" and (
+        not data.days
+        or not set(data.days) <= set(WEEKDAYS)
+        or len(set(data.days)) != len(data.days)
+    ):
+        errors["days"] = "Choose the days of the week it happens on"
+    quantity = data.quantity_hundredths
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        errors["quantity_hundredths"] = f"Enter how many {source.unit} each time, like 2 or 1.5"
+    elif quantity > MAX_QUANTITY_HUNDREDTHS or (
+        source.unit == "hours" and quantity > MAX_HOURS_PER_SESSION
+    ):
+        errors["quantity_hundredths"] = (
+            "A session cannot be longer than a day: enter 24 hours or fewer"
+            if source.unit == "hours"
+            else "Enter a smaller number"
+        )
+    if not isinstance(data.start_time, time):
+        errors["start_time"] = "Enter the time it starts, like 09:30"
+    budget: Budget | None = stream.budget if stream is not None else None
+    if not isinstance(data.start_on, date):
+        errors["start_on"] = "Enter the date of the first session"
+    elif error := start_date_error(data.start_on):
+        errors["start_on"] = error
+    elif budget is not None and not budget.year_start <= data.start_on <= budget.year_end:
+        errors["start_on"] = (
+            f"The first session must be in the budget's plan year, {date_text(budget.year_start)}"
+            f" to {date_text(budget.year_end)}"
+        )
+    if data.end_on is not None and (
+        not isinstance(data.end_on, date)
+        or (isinstance(data.start_on, date) and data.end_on < data.start_on)
+    ):
+        errors["end_on"] = "The end date must be the same as or after the first session"
+    days: list[date] = []
+    if not errors and budget is not None and data.start_on is not None:
+        days = session_days(data.kind, data.start_on, data.end_on, data.days, budget.year_end)
+        if not days:
+            errors["days"] = "No session falls between those dates: choose other days or dates"
+    if errors:
+        raise ValidationFailed(errors)
+    assert stream is not None and isinstance(quantity, int)
+    return stream, days, cost_per_occurrence(source.unit_price_pence, quantity)
+
+
+def create_booking(session: DbSession, user: Any, data: BookingInput) -> Booking:
+    """Book an accepted quote or a fixed-price offer, committing its price on the stream.
+    Refused (nothing written): NotFound for someone else's quote or holder, Conflict for a
+    quote not accepted or booked already, ValidationFailed for bad fields, InsufficientBudget
+    when the stream cannot afford every session. Committed."""
+    if data.quote_id is not None:
+        source = _from_quote(session, data.quote_id)
+    elif data.offer_id is not None:
+        source = _from_offer(session, data.offer_id, data.holder_id)
+    else:
+        raise ValidationFailed({"quote_id": "Choose an accepted quote or a service to book"})
+    if not may_request_for(session, user, source.holder_id):
+        raise NotFound("We could not find that quote." if data.quote_id else "Not found.")
+    if source.quote_id is not None and session.scalar(
+        select(Booking.id).where(Booking.quote_id == source.quote_id)
+    ):
+        raise Conflict("This quote is booked already: change that booking instead.")
+    stream, days, price = _check(session, data, source)
+    total = price * len(days)
+    line_id = data.line_id if data.line_id is not None else source.line_id
+    line = session.get(PlanLine, line_id) if line_id is not None else None
+    if line is not None and line.plan.holder_id != source.holder_id:
+        line = None
+    # The money first: the first write of the transaction, so a stream that cannot afford it
+    # refuses before anything else is written.
+    ledger.apply(session, stream.id, ledger.commit(total))
+    booking = Booking(
+        holder_id=source.holder_id,
+        stream_id=stream.id,
+        plan_id=line.plan_id if line is not None else None,
+        line_id=line.id if line is not None else None,
+        quote_id=source.quote_id,
+        offer_id=source.offer_id,
+        organisation_id=source.organisation_id,
+        pa_profile_id=source.pa_profile_id,
+        provider_name=source.provider_name,
+        description=source.description,
+        kind=data.kind,
+        unit=source.unit,
+        unit_price_pence=source.unit_price_pence,
+        quantity_hundredths=data.quantity_hundredths,
+        days=list(data.days) if data.kind == "weekly" else [],
+        start_time=data.start_time,
+        start_on=days[0],
+        end_on=data.end_on if data.kind == "weekly" else days[0],
+        notice_hours=source.notice_hours,
+        late_cancel_bp=source.late_cancel_bp,
+        created_by_id=user.id,
+        sessions=[
+            BookingSession(day=day, quantity_hundredths=data.quantity_hundredths, price_pence=price)
+            for day in days
+        ],
+    )
+    session.add(booking)
+    session.flush()
+    ledger.record(
+        session,
+        stream.id,
+        ledger.commit(total),
+        booking_id=booking.id,
+        actor_id=user.id,
+        note="Booked",
+    )
+    notify(
+        session,
+        provider_people(session, booking),
+        kind="booking_made",
+        text=(
+            f"{booking.holder.name} booked “{booking.description}”: {len(days)} "
+            f"session{'s' if len(days) != 1 else ''} from {date_text(days[0])}, "
+            f"{format_pence(total)} in all."
+        ),
+        endpoint="bookings.booking",
+        url_values={"booking_id": booking.id},
+        skip=user,
+    )
+    session.commit()
+    return booking

@@ -1,0 +1,275 @@
+"""What becomes of each session, and the money that follows it.
+
+    scheduled --deliver (provider, on or after the day)--> delivered
+    delivered --confirm (holder's side) or lapse (N days)--> confirmed   committed → spent
+    scheduled/delivered --missed (either side, on or after the day)--> missed   released
+    scheduled --cancel (either side, before it starts)--> cancelled   released; when the holder's
+        side cancels inside the provider's notice, the late-cancellation charge is spent
+
+Each move is a conditional UPDATE of the session (from the states it may leave), so two people
+moving one session at once move it once; the money moves in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from marketplace.bookings import ledger
+from marketplace.bookings.access import session_for
+from marketplace.bookings.models import Booking, BookingSession
+from marketplace.bookings.schedule import starts_at
+from marketplace.clock import today, utcnow
+from marketplace.errors import Forbidden, InvalidTransition
+from marketplace.extensions import DbSession, affected_rows
+from marketplace.quotes.states import Side
+
+CANCELLED_ALREADY = "This booking is cancelled already."
+SESSION_WORDS = {
+    "scheduled": "scheduled",
+    "delivered": "marked delivered",
+    "confirmed": "confirmed",
+    "missed": "marked missed",
+    "cancelled": "cancelled",
+}
+_MOVE_WORDS = {
+    "delivered": "marked delivered",
+    "confirmed": "confirmed",
+    "missed": "marked missed",
+    "cancelled": "cancelled",
+}
+# The states each move leaves from, and the side that may make it.
+_FROM = {
+    "delivered": ({"scheduled"}, {Side.PROVIDER}),
+    "confirmed": ({"delivered"}, {Side.REQUESTER}),
+    "missed": ({"scheduled", "delivered"}, {Side.PROVIDER, Side.REQUESTER}),
+    "cancelled": ({"scheduled"}, {Side.PROVIDER, Side.REQUESTER}),
+}
+
+
+def _refused(item: BookingSession, to: str, why: str = "") -> InvalidTransition:
+    now = SESSION_WORDS.get(item.status, item.status)
+    reason = f": {why}" if why else ""
+    return InvalidTransition(
+        item.status,
+        to,
+        message=f"This session is {now}, so it cannot be {_MOVE_WORDS[to]}{reason}.",
+    )
+
+
+def _claim(
+    session: DbSession, item: BookingSession, to: str, actor_id: int | None, **values: Any
+) -> None:
+    """Move the session from a state it may leave to ``to``, or InvalidTransition (someone
+    moved it first)."""
+    leaving, _sides = _FROM[to]
+    done = affected_rows(
+        session.execute(
+            update(BookingSession)
+            .where(BookingSession.id == item.id, BookingSession.status.in_(leaving))
+            .values(status=to, **values)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if done != 1:
+        session.rollback()
+        session.refresh(item)
+        raise _refused(item, to)
+
+
+def _checked(session: DbSession, user: Any, session_id: int, to: str) -> BookingSession:
+    item, side = session_for(session, user, session_id)
+    leaving, sides = _FROM[to]
+    if side not in sides:
+        who = "the provider" if Side.PROVIDER in sides else "the person's side"
+        raise Forbidden(f"Only {who} can say a session was {_MOVE_WORDS[to]}.")
+    if item.status not in leaving:
+        raise _refused(item, to)
+    if item.booking.status != "active" and to != "confirmed":
+        raise InvalidTransition(
+            "cancelled", to, message="This booking is cancelled: its sessions cannot change now."
+        )
+    if to in {"delivered", "missed"} and item.day > today():
+        raise _refused(item, to, "it has not happened yet")
+    return item
+
+
+def deliver(session: DbSession, user: Any, session_id: int) -> BookingSession:
+    """The provider says the session happened; the holder's side confirms it (or it lapses to
+    confirmed). The money stays committed until then. Committed."""
+    item = _checked(session, user, session_id, "delivered")
+    _claim(session, item, "delivered", user.id, delivered_at=utcnow(), delivered_by_id=user.id)
+    session.commit()
+    session.refresh(item)
+    return item
+
+
+def _spend(session: DbSession, item: BookingSession, actor_id: int | None, note: str) -> None:
+    ledger.move(
+        session,
+        item.booking.stream_id,
+        ledger.spend(item.price_pence),
+        booking_id=item.booking_id,
+        session_id=item.id,
+        actor_id=actor_id,
+        note=note,
+    )
+
+
+def confirm(session: DbSession, user: Any, session_id: int) -> BookingSession:
+    """The holder's side confirms a delivered session: its price moves from committed to spent.
+    Committed."""
+    item = _checked(session, user, session_id, "confirmed")
+    _claim(session, item, "confirmed", user.id, settled_at=utcnow(), settled_by_id=user.id)
+    _spend(session, item, user.id, "Delivered and confirmed")
+    session.commit()
+    session.refresh(item)
+    return item
+
+
+def lapse_due(session: DbSession, days: int) -> int:
+    """Confirm every session delivered ``days`` or more ago that nobody confirmed or disputed
+    (the system confirms it; its price is spent). Returns how many. Committed."""
+    cutoff = utcnow() - timedelta(days=days)
+    due = list(
+        session.scalars(
+            select(BookingSession)
+            .where(BookingSession.status == "delivered", BookingSession.delivered_at <= cutoff)
+            .order_by(BookingSession.id)
+        )
+    )
+    lapsed = 0
+    for item in due:
+        done = affected_rows(
+            session.execute(
+                update(BookingSession)
+                .where(BookingSession.id == item.id, BookingSession.status == "delivered")
+                .values(status="confirmed", settled_at=utcnow(), settled_by_id=None)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        if done == 1:
+            _spend(session, item, None, f"Confirmed: nobody answered within {days} days")
+            session.commit()
+            lapsed += 1
+        else:
+            session.rollback()
+    return lapsed
+
+
+def missed(session: DbSession, user: Any, session_id: int, note: str = "") -> BookingSession:
+    """Either side says the session did not happen: its price is released. Committed."""
+    item = _checked(session, user, session_id, "missed")
+    _claim(session, item, "missed", user.id, settled_at=utcnow(), settled_by_id=user.id, note=note)
+    ledger.move(
+        session,
+        item.booking.stream_id,
+        ledger.release(item.price_pence),
+        booking_id=item.booking_id,
+        session_id=item.id,
+        actor_id=user.id,
+        note="Missed",
+    )
+    session.commit()
+    session.refresh(item)
+    return item
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """What cancelling a session now costs: the charge (spent) and what is released."""
+
+    charge_pence: int
+    released_pence: int
+    late: bool
+
+
+def cancellation(item: BookingSession, side: Side) -> Cancellation:
+    """The price of cancelling now. The holder's side pays the late-cancellation share when
+    the session starts within the provider's notice; a provider cancelling never charges."""
+    booking: Booking = item.booking
+    starts = starts_at(item.day, booking.start_time)
+    late = side is Side.REQUESTER and starts - utcnow() < timedelta(hours=booking.notice_hours)
+    charge = -(-item.price_pence * booking.late_cancel_bp // 10000) if late else 0
+    return Cancellation(charge, item.price_pence - charge, late)
+
+
+def cancel(session: DbSession, user: Any, session_id: int, note: str = "") -> BookingSession:
+    """Cancel one session before it starts: released, less any late charge (spent).
+    Committed."""
+    item, side = session_for(session, user, session_id)
+    _checked(session, user, session_id, "cancelled")
+    if starts_at(item.day, item.booking.start_time) <= utcnow():
+        raise _refused(item, "cancelled", "it has started; say it was missed instead")
+    _cancel_one(session, item, side, user.id, note)
+    session.commit()
+    session.refresh(item)
+    return item
+
+
+def _cancel_one(
+    session: DbSession, item: BookingSession, side: Side, actor_id: int, note: str
+) -> Cancellation:
+    cost = cancellation(item, side)
+    _claim(
+        session,
+        item,
+        "cancelled",
+        actor_id,
+        settled_at=utcnow(),
+        settled_by_id=actor_id,
+        charge_pence=cost.charge_pence,
+        note=note,
+    )
+    stream_id = item.booking.stream_id
+    if cost.charge_pence:
+        ledger.move(
+            session,
+            stream_id,
+            ledger.spend(cost.charge_pence),
+            booking_id=item.booking_id,
+            session_id=item.id,
+            actor_id=actor_id,
+            note="Late cancellation charge",
+        )
+    ledger.move(
+        session,
+        stream_id,
+        ledger.release(cost.released_pence),
+        booking_id=item.booking_id,
+        session_id=item.id,
+        actor_id=actor_id,
+        note="Cancelled",
+    )
+    return cost
+
+
+def cancel_rest(
+    session: DbSession, user: Any, booking: Booking, side: Side, note: str = ""
+) -> list[Cancellation]:
+    """Cancel every session of the booking not yet started, and the booking. Committed."""
+    if booking.status != "active":
+        raise InvalidTransition("cancelled", "cancelled", message=CANCELLED_ALREADY)
+    now = utcnow()
+    costs = [
+        _cancel_one(session, item, side, user.id, note)
+        for item in booking.sessions
+        if item.status == "scheduled" and starts_at(item.day, booking.start_time) > now
+    ]
+    done = affected_rows(
+        session.execute(
+            update(Booking)
+            .where(Booking.id == booking.id, Booking.status == "active")
+            .values(status="cancelled", updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if done != 1:
+        session.rollback()
+        raise InvalidTransition("cancelled", "cancelled", message=CANCELLED_ALREADY)
+    session.commit()
+    session.refresh(booking)
+    return costs
