@@ -125,7 +125,7 @@ def upgrade():
     # their stream or booking).
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            "CREATE FUNCTION ledger_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "CREATE OR REPLACE FUNCTION ledger_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS "
             "$$ BEGIN RAISE EXCEPTION 'ledger entries are append-only'; END $$"
         )
         op.execute(
