@@ -88,6 +88,11 @@ class Settings:
     # Days after a provider marks a session delivered before it counts as confirmed (and its
     # price spent) if the holder's side neither confirms nor disputes it.
     BOOKING_CONFIRM_DAYS: int = field(default_factory=lambda: _env_int("BOOKING_CONFIRM_DAYS", 7))
+    # How far (in basis points of the stream's total) spending may run ahead of the year, or
+    # spent + booked fall short of the total, before a stream's forecast warns: 1000 = 10%.
+    FORECAST_TOLERANCE_BP: int = field(
+        default_factory=lambda: _env_int("FORECAST_TOLERANCE_BP", 1000)
+    )
 
     PAGE_SIZE: int = field(default_factory=lambda: _env_int("PAGE_SIZE", 20))
     # Seconds a request waits for another process's search index update before leaving its own

@@ -45,6 +45,11 @@ def format_pence(pence: int | None, *, free_text: str = "Free") -> str:
     return f"{sign}£{pounds:,}.{rest:02d}"
 
 
+def format_money(pence: int) -> str:
+    """An amount of money, never a price: 0 -> '£0.00' (not 'Free')."""
+    return format_pence(pence, free_text="")
+
+
 def pence_to_input(pence: int | None) -> str:
     """The form field text for an amount: 1850 -> '18.50'."""
     if pence is None:

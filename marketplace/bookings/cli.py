@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from marketplace.extensions import db
-from marketplace.money import format_pence
+from marketplace.money import format_money
 
 
 @click.command("ledger-check")
@@ -23,9 +23,9 @@ def ledger_check() -> None:
     checked, wrong = check(db.session)
     for item in wrong:
         click.echo(
-            f"Stream {item.stream_id}: committed {format_pence(item.committed_pence)} "
-            f"(ledger {format_pence(item.ledger_committed)}), spent "
-            f"{format_pence(item.spent_pence)} (ledger {format_pence(item.ledger_spent)})"
+            f"Stream {item.stream_id}: committed {format_money(item.committed_pence)} "
+            f"(ledger {format_money(item.ledger_committed)}), spent "
+            f"{format_money(item.spent_pence)} (ledger {format_money(item.ledger_spent)})"
         )
     click.echo(
         f"Checked {checked} {'stream' if checked == 1 else 'streams'}: "

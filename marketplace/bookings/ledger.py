@@ -17,7 +17,7 @@ from marketplace.bookings.models import LedgerEntry
 from marketplace.budgets.models import BudgetStream
 from marketplace.errors import InsufficientBudget
 from marketplace.extensions import DbSession, affected_rows
-from marketplace.money import format_pence
+from marketplace.money import format_money
 from marketplace.plans.costing import stream_phrase
 
 
@@ -135,8 +135,8 @@ def refusal(session: DbSession, stream_id: int, needed: int) -> InsufficientBudg
     if over <= 0:  # a release or refund larger than what is held: a bug, said plainly
         return InsufficientBudget(f"{stream_phrase(stream).capitalize()} does not hold that much.")
     return InsufficientBudget(
-        f"This would exceed {stream_phrase(stream)} by {format_pence(over)} "
-        f"({format_pence(max(stream.remaining_pence, 0))} is left for the plan year)."
+        f"This would exceed {stream_phrase(stream)} by {format_money(over)} "
+        f"({format_money(max(stream.remaining_pence, 0))} is left for the plan year)."
     )
 
 

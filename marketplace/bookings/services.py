@@ -10,23 +10,31 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marketplace.bookings import ledger
+from marketplace.bookings.access import booking_for
 from marketplace.bookings.models import BOOKING_KINDS, Booking, BookingSession
 from marketplace.bookings.schedule import WEEKDAYS, session_days
+from marketplace.bookings.sessions import lock_booking
 from marketplace.budgets.models import Budget, BudgetStream
-from marketplace.clock import date_text, start_date_error
+from marketplace.clock import date_text, start_date_error, today
 from marketplace.directory.models import Offer
-from marketplace.errors import Conflict, NotFound, ValidationFailed
+from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from marketplace.extensions import DbSession
-from marketplace.money import MAX_QUANTITY_HUNDREDTHS, cost_per_occurrence, format_pence
+from marketplace.money import (
+    MAX_QUANTITY_HUNDREDTHS,
+    cost_per_occurrence,
+    format_money,
+    format_quantity,
+)
 from marketplace.notifications.services import notify
 from marketplace.packages.builder import LINE_UNIT_OF_PRICE
 from marketplace.plans.models import PlanLine
 from marketplace.quotes.access import may_request_for, provider_people
+from marketplace.quotes.answers import price_error
 from marketplace.quotes.models import Quote
-from marketplace.quotes.states import QuoteStatus, words
+from marketplace.quotes.states import QuoteStatus, Side, words
 
 # The most of a unit one session may hold (a day has 24 hours).
 MAX_HOURS_PER_SESSION = 24 * 100
@@ -258,7 +266,7 @@ def create_booking(session: DbSession, user: Any, data: BookingInput) -> Booking
         text=(
             f"{booking.holder.name} booked “{booking.description}”: {len(days)} "
             f"session{'s' if len(days) != 1 else ''} from {date_text(days[0])}, "
-            f"{format_pence(total)} in all."
+            f"{format_money(total)} in all."
         ),
         endpoint="bookings.booking",
         url_values={"booking_id": booking.id},
@@ -266,3 +274,100 @@ def create_booking(session: DbSession, user: Any, data: BookingInput) -> Booking
     )
     session.commit()
     return booking
+
+
+@dataclass
+class Amendment:
+    """A change to the sessions still to come (from ``from_day``, default today): how much of the
+    unit each session holds and the price per unit. None keeps the current value."""
+
+    quantity_hundredths: int | None = None
+    unit_price_pence: int | None = None
+    from_day: date | None = None
+
+
+def amend_booking(session: DbSession, user: Any, booking_id: int, change: Amendment) -> int:
+    """Re-price the scheduled sessions from ``change.from_day`` and re-check the budget: a rise
+    is committed like a booking (InsufficientBudget, nothing written, when it does not fit), a
+    fall is released. Holder's side only. Returns the change in committed pence. Committed."""
+    booking, side = booking_for(session, user, booking_id)
+    if side is not Side.REQUESTER:
+        raise Forbidden("Only the person's side can change a booking.")
+    if booking.status != "active":
+        raise InvalidTransition("cancelled", "amended", message="This booking is cancelled.")
+    quantity = (
+        booking.quantity_hundredths
+        if change.quantity_hundredths is None
+        else (change.quantity_hundredths)
+    )
+    price = (
+        booking.unit_price_pence if change.unit_price_pence is None else (change.unit_price_pence)
+    )
+    errors: dict[str, str] = {}
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        errors["quantity_hundredths"] = f"Enter how many {booking.unit} each time, like 2 or 1.5"
+    elif booking.unit == "hours" and quantity > MAX_HOURS_PER_SESSION:
+        errors["quantity_hundredths"] = (
+            "A session cannot be longer than a day: enter 24 hours or fewer"
+        )
+    elif quantity > MAX_QUANTITY_HUNDREDTHS:
+        errors["quantity_hundredths"] = "Enter a smaller number"
+    if error := price_error(price, booking.unit, "price"):
+        errors["unit_price_pence"] = error
+    start = change.from_day or today()
+    if not isinstance(start, date) or start < today():
+        errors["from_day"] = "The change must start today or later"
+    if errors:
+        raise ValidationFailed(errors)
+    lock_booking(session, booking.id)  # first write: no move or other change comes between
+    each = cost_per_occurrence(price, quantity)
+    before = dict(
+        session.execute(
+            select(BookingSession.id, BookingSession.price_pence).where(
+                BookingSession.booking_id == booking.id,
+                BookingSession.status == "scheduled",
+                BookingSession.day >= start,
+            )
+        ).all()
+    )
+    if not before:
+        session.rollback()
+        raise ValidationFailed({"from_day": "No session is still to come from that day"})
+    delta = each * len(before) - sum(before.values())
+    movement = ledger.commit(delta) if delta >= 0 else ledger.release(-delta)
+    ledger.move(
+        session,
+        booking.stream_id,
+        movement,
+        booking_id=booking.id,
+        actor_id=user.id,
+        note=f"Changed from {date_text(start)}",
+    )
+    session.execute(
+        update(BookingSession)
+        .where(BookingSession.id.in_(list(before)))
+        .values(price_pence=each, quantity_hundredths=quantity)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Booking)
+        .where(Booking.id == booking.id)
+        .values(quantity_hundredths=quantity, unit_price_pence=price)
+        .execution_options(synchronize_session=False)
+    )
+    notify(
+        session,
+        provider_people(session, booking),
+        kind="booking_amended",
+        text=(
+            f"{booking.holder.name}'s side changed “{booking.description}” from "
+            f"{date_text(start)}: {format_quantity(quantity)} {booking.unit} at "
+            f"{format_money(price)} each time ({len(before)} sessions)."
+        ),
+        endpoint="bookings.booking",
+        url_values={"booking_id": booking.id},
+        skip=user,
+    )
+    session.commit()
+    session.refresh(booking)
+    return delta

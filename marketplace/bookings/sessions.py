@@ -60,24 +60,23 @@ def _refused(item: BookingSession, to: str, why: str = "") -> InvalidTransition:
     )
 
 
-def _claim(
-    session: DbSession, item: BookingSession, to: str, actor_id: int | None, **values: Any
-) -> None:
-    """Move the session from a state it may leave to ``to``, or InvalidTransition (someone
-    moved it first)."""
+def _claim(session: DbSession, item: BookingSession, to: str, **values: Any) -> int:
+    """Move the session from a state it may leave to ``to`` and return its price as the move
+    found it (an amendment may have changed it since it was read), or InvalidTransition when
+    someone moved it first."""
     leaving, _sides = _FROM[to]
-    done = affected_rows(
-        session.execute(
-            update(BookingSession)
-            .where(BookingSession.id == item.id, BookingSession.status.in_(leaving))
-            .values(status=to, **values)
-            .execution_options(synchronize_session=False)
-        )
-    )
-    if done != 1:
+    price = session.execute(
+        update(BookingSession)
+        .where(BookingSession.id == item.id, BookingSession.status.in_(leaving))
+        .values(status=to, **values)
+        .returning(BookingSession.price_pence)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if price is None:
         session.rollback()
         session.refresh(item)
         raise _refused(item, to)
+    return int(price)
 
 
 def _checked(session: DbSession, user: Any, session_id: int, to: str) -> BookingSession:
@@ -101,17 +100,19 @@ def deliver(session: DbSession, user: Any, session_id: int) -> BookingSession:
     """The provider says the session happened; the holder's side confirms it (or it lapses to
     confirmed). The money stays committed until then. Committed."""
     item = _checked(session, user, session_id, "delivered")
-    _claim(session, item, "delivered", user.id, delivered_at=utcnow(), delivered_by_id=user.id)
+    _claim(session, item, "delivered", delivered_at=utcnow(), delivered_by_id=user.id)
     session.commit()
     session.refresh(item)
     return item
 
 
-def _spend(session: DbSession, item: BookingSession, actor_id: int | None, note: str) -> None:
+def _spend(
+    session: DbSession, item: BookingSession, price: int, actor_id: int | None, note: str
+) -> None:
     ledger.move(
         session,
         item.booking.stream_id,
-        ledger.spend(item.price_pence),
+        ledger.spend(price),
         booking_id=item.booking_id,
         session_id=item.id,
         actor_id=actor_id,
@@ -123,8 +124,8 @@ def confirm(session: DbSession, user: Any, session_id: int) -> BookingSession:
     """The holder's side confirms a delivered session: its price moves from committed to spent.
     Committed."""
     item = _checked(session, user, session_id, "confirmed")
-    _claim(session, item, "confirmed", user.id, settled_at=utcnow(), settled_by_id=user.id)
-    _spend(session, item, user.id, "Delivered and confirmed")
+    price = _claim(session, item, "confirmed", settled_at=utcnow(), settled_by_id=user.id)
+    _spend(session, item, price, user.id, "Delivered and confirmed")
     session.commit()
     session.refresh(item)
     return item
@@ -143,31 +144,31 @@ def lapse_due(session: DbSession, days: int) -> int:
     )
     lapsed = 0
     for item in due:
-        done = affected_rows(
-            session.execute(
-                update(BookingSession)
-                .where(BookingSession.id == item.id, BookingSession.status == "delivered")
-                .values(status="confirmed", settled_at=utcnow(), settled_by_id=None)
-                .execution_options(synchronize_session=False)
-            )
-        )
-        if done == 1:
-            _spend(session, item, None, f"Confirmed: nobody answered within {days} days")
-            session.commit()
-            lapsed += 1
-        else:
+        price = session.execute(
+            update(BookingSession)
+            .where(BookingSession.id == item.id, BookingSession.status == "delivered")
+            .values(status="confirmed", settled_at=utcnow(), settled_by_id=None)
+            .returning(BookingSession.price_pence)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if price is None:  # confirmed or disputed meanwhile
             session.rollback()
+            continue
+        _spend(session, item, int(price), None, f"Confirmed: nobody answered within {days} days")
+        session.commit()
+        lapsed += 1
     return lapsed
 
 
 def missed(session: DbSession, user: Any, session_id: int, note: str = "") -> BookingSession:
     """Either side says the session did not happen: its price is released. Committed."""
     item = _checked(session, user, session_id, "missed")
-    _claim(session, item, "missed", user.id, settled_at=utcnow(), settled_by_id=user.id, note=note)
+    lock_booking(session, item.booking_id)
+    price = _claim(session, item, "missed", settled_at=utcnow(), settled_by_id=user.id, note=note)
     ledger.move(
         session,
         item.booking.stream_id,
-        ledger.release(item.price_pence),
+        ledger.release(price),
         booking_id=item.booking_id,
         session_id=item.id,
         actor_id=user.id,
@@ -187,14 +188,27 @@ class Cancellation:
     late: bool
 
 
-def cancellation(item: BookingSession, side: Side) -> Cancellation:
-    """The price of cancelling now. The holder's side pays the late-cancellation share when
-    the session starts within the provider's notice; a provider cancelling never charges."""
+def cancellation(item: BookingSession, side: Side, price: int | None = None) -> Cancellation:
+    """The price of cancelling now (of ``price``, else the session's). The holder's side pays
+    the late-cancellation share when the session starts within the provider's notice; a
+    provider cancelling never charges."""
     booking: Booking = item.booking
+    price = item.price_pence if price is None else price
     starts = starts_at(item.day, booking.start_time)
     late = side is Side.REQUESTER and starts - utcnow() < timedelta(hours=booking.notice_hours)
-    charge = -(-item.price_pence * booking.late_cancel_bp // 10000) if late else 0
-    return Cancellation(charge, item.price_pence - charge, late)
+    charge = -(-price * booking.late_cancel_bp // 10000) if late else 0
+    return Cancellation(charge, price - charge, late)
+
+
+def lock_booking(session: DbSession, booking_id: int) -> None:
+    """Take the booking's row for this transaction (its first write, so SQLite's writers queue
+    here too): a session's price is read and moved with no amendment between."""
+    session.execute(
+        update(Booking)
+        .where(Booking.id == booking_id)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def cancel(session: DbSession, user: Any, session_id: int, note: str = "") -> BookingSession:
@@ -204,6 +218,8 @@ def cancel(session: DbSession, user: Any, session_id: int, note: str = "") -> Bo
     _checked(session, user, session_id, "cancelled")
     if starts_at(item.day, item.booking.start_time) <= utcnow():
         raise _refused(item, "cancelled", "it has started; say it was missed instead")
+    lock_booking(session, item.booking_id)
+    session.refresh(item)  # its price now the booking is held
     _cancel_one(session, item, side, user.id, note)
     session.commit()
     session.refresh(item)
@@ -218,7 +234,6 @@ def _cancel_one(
         session,
         item,
         "cancelled",
-        actor_id,
         settled_at=utcnow(),
         settled_by_id=actor_id,
         charge_pence=cost.charge_pence,
@@ -254,11 +269,7 @@ def cancel_rest(
     if booking.status != "active":
         raise InvalidTransition("cancelled", "cancelled", message=CANCELLED_ALREADY)
     now = utcnow()
-    costs = [
-        _cancel_one(session, item, side, user.id, note)
-        for item in booking.sessions
-        if item.status == "scheduled" and starts_at(item.day, booking.start_time) > now
-    ]
+    # The booking first: it holds the booking against amendments and a second cancellation.
     done = affected_rows(
         session.execute(
             update(Booking)
@@ -270,6 +281,12 @@ def cancel_rest(
     if done != 1:
         session.rollback()
         raise InvalidTransition("cancelled", "cancelled", message=CANCELLED_ALREADY)
+    session.expire(booking, ["sessions"])
+    costs = [
+        _cancel_one(session, item, side, user.id, note)
+        for item in booking.sessions
+        if item.status == "scheduled" and starts_at(item.day, booking.start_time) > now
+    ]
     session.commit()
     session.refresh(booking)
     return costs
