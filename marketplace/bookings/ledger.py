@@ -98,6 +98,10 @@ def apply(session: DbSession, stream_id: int, movement: Movement) -> bool:
     )
     if done != 1:
         raise refusal(session, stream_id, more)
+    # A copy of the stream already loaded in this session now reads the new balances.
+    loaded = session.identity_map.get(session.identity_key(BudgetStream, stream_id))
+    if loaded is not None:
+        session.expire(loaded, ["committed_pence", "spent_pence"])
     return True
 
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import record_read
+from marketplace.bookings.forecast import budget_forecast
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import check_button_post, keep_on_form, render_invalid
@@ -80,7 +81,11 @@ def dashboard(holder_id: int) -> Any:
     record_read(db.session, _user(), "holder_dashboard", holder_id, holder_id)
     page = summary.dashboard(db.session, access)
     return render_template(
-        "holders/dashboard.html", access=access, page=page, tasks=task_items(page.tasks)
+        "holders/dashboard.html",
+        access=access,
+        page=page,
+        tasks=task_items(page.tasks),
+        forecasts=budget_forecast(page.budget) if page.budget else [],
     )
 
 
@@ -273,7 +278,8 @@ def capacity(holder_id: int) -> Any:
 def caseload() -> Any:
     user = _user()
     page = summary.caseload(db.session, user)
-    html = render_template("holders/caseload.html", page=page)
+    spending = {row.holder.id: budget_forecast(row.budget) for row in page.holders if row.budget}
+    html = render_template("holders/caseload.html", page=page, spending=spending)
     _audit_list(user, [row.holder.id for row in page.holders])
     return html
 
