@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin
     from marketplace.api.token_views import bp as api_tokens
     from marketplace.api.views import bp as api
+    from marketplace.bookings.statement_views import bp as statements
     from marketplace.bookings.views import bp as bookings
     from marketplace.budgets.views import bp as budgets
     from marketplace.directory.views import bp as directory
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         needs,
         quotes,
         bookings,
+        statements,
         messages,
         notifications,
         api,

@@ -54,8 +54,8 @@ def pence_to_input(pence: int | None) -> str:
     """The form field text for an amount: 1850 -> '18.50'."""
     if pence is None:
         return ""
-    pounds, rest = divmod(pence, 100)
-    return f"{pounds}.{rest:02d}"
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{'-' if pence < 0 else ''}{pounds}.{rest:02d}"
 
 
 def weekly_to_annual(weekly_pence: int) -> int:

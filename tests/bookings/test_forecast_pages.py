@@ -17,7 +17,7 @@ def test_the_holders_dashboard_shows_spending_against_the_year_and_warns(app, se
     response = client_for(app, w.holder).get(f"/holders/{w.holder.id}")
     page, words = text(response), page_text(response)
     assert 'id="forecast-table"' in page and "<svg" in page
-    assert "Direct payment of £9,360.00 £0.00 £774.00" in words
+    assert "Direct payment of £9,360.00 · Statement for Direct payment £0.00 £774.00" in words
     assert "Direct payment: underspending. £8,586.00 of the direct payment (91%)" in words
     assert 'id="forecast-chart-desc"' in page
 
@@ -34,7 +34,7 @@ def test_a_stream_on_track_gives_no_warning(app, session):
     db.session.commit()
     page = text(client_for(app, w.broker).get(f"/holders/{w.holder.id}"))
     assert "govuk-warning-text" not in page
-    assert page.count("govuk-tag--green\">On track") == 2
+    assert page.count('govuk-tag--green">On track') == 2
 
 
 def test_the_brokers_caseload_shows_how_each_persons_spending_is_going(app, session):
