@@ -30,6 +30,7 @@ from marketplace.money import (
 )
 from marketplace.notifications.services import notify
 from marketplace.packages.builder import LINE_UNIT_OF_PRICE
+from marketplace.plans.costing import stream_phrase
 from marketplace.plans.models import PlanLine
 from marketplace.quotes.access import may_request_for, provider_people
 from marketplace.quotes.answers import price_error
@@ -76,6 +77,9 @@ class _Source:
     line_id: int | None
     quote_id: int | None
     offer_id: int | None
+    # How the provider takes payment ("dp", "managed", "isf"), from their listing; None when
+    # no listing says (a PA asked directly).
+    deployments: tuple[str, ...] | None = None
 
 
 def _from_quote(session: DbSession, quote_id: int) -> _Source:
@@ -103,6 +107,7 @@ def _from_quote(session: DbSession, quote_id: int) -> _Source:
         line_id=request.line_id,
         quote_id=quote.id,
         offer_id=quote.offer_id,
+        deployments=tuple(quote.offer.deployments) if quote.offer is not None else None,
     )
 
 
@@ -117,8 +122,8 @@ def _from_offer(session: DbSession, offer_id: int, holder_id: int | None) -> _So
     return _Source(
         holder_id=holder_id,
         organisation_id=offer.organisation_id,
-        pa_profile_id=None,
-        provider_name=offer.organisation.name if offer.organisation else offer.title,
+        pa_profile_id=offer.pa_profile_id,
+        provider_name=offer.provider_name,
         description=offer.title,
         unit=LINE_UNIT_OF_PRICE.get(offer.price_unit, "items"),
         unit_price_pence=offer.price_pence,
@@ -128,6 +133,7 @@ def _from_offer(session: DbSession, offer_id: int, holder_id: int | None) -> _So
         line_id=None,
         quote_id=None,
         offer_id=offer.id,
+        deployments=tuple(offer.deployments),
     )
 
 
@@ -149,6 +155,15 @@ def _check(
     stream = _stream(session, source.holder_id, data.stream_id or source.stream_id)
     if stream is None:
         errors["stream_id"] = "Choose which of the person's budget streams pays for it"
+    elif (
+        source.deployments is not None
+        and stream.kind != "other"
+        and stream.kind not in source.deployments
+    ):
+        errors["stream_id"] = (
+            f"{source.provider_name} does not take payment from {stream_phrase(stream)}: "
+            "choose another stream"
+        )
     if data.kind not in BOOKING_KINDS:
         errors["kind"] = "Choose whether it is a one-off or every week"
     elif data.kind == "weekly" and (

@@ -325,3 +325,43 @@ def test_confirm_lapsed_command_says_how_many(app, session):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["confirm-lapsed"])
     assert result.exit_code == 0 and "Confirmed 1 session after 7 days" in result.output
+
+
+def test_a_pas_fixed_price_service_is_booked_with_the_pa(session):
+    w = make_booking_world()
+    from tests.factories import make_offer
+
+    sitting = make_offer(None, pa_profile=w.pa, title="Evening sitting", price_pence=1500)
+    booking = create_booking(
+        db.session,
+        w.holder,
+        booking_input(
+            w, quote_id=None, offer_id=sitting.id, holder_id=w.holder.id, stream_id=w.dp.id
+        ),
+    )
+    assert (booking.pa_profile_id, booking.organisation_id) == (w.pa.id, None)
+    assert booking.provider_name == "Joanne W."
+
+
+def test_a_service_that_does_not_take_the_streams_money_is_refused(session):
+    w = make_booking_world()
+    from tests.factories import make_offer
+
+    managed_only = make_offer(w.kirk, title="Day centre", pay_dp=False, price_pence=4000)
+    before = _written()
+    with pytest.raises(ValidationFailed) as refused:
+        create_booking(
+            db.session,
+            w.broker,
+            booking_input(
+                w,
+                quote_id=None,
+                offer_id=managed_only.id,
+                holder_id=w.holder.id,
+                stream_id=w.dp.id,
+            ),
+        )
+    assert refused.value.errors["stream_id"] == (
+        "Kirkstall Care does not take payment from the direct payment: choose another stream"
+    )
+    assert _written() == before
