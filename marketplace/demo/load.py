@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
+from marketplace.bookings.models import Booking, BookingSession, LedgerEntry
 from marketplace.budgets.models import (
     Budget,
     BudgetStream,
@@ -31,7 +32,7 @@ from marketplace.budgets.models import (
     RasQuestion,
     RasTable,
 )
-from marketplace.demo import load_adverts, load_care, load_quotes
+from marketplace.demo import load_adverts, load_bookings, load_care, load_quotes
 from marketplace.demo.councils import council_districts
 from marketplace.demo.organisations import OrganisationPlan
 from marketplace.demo.people import PAPlan
@@ -394,6 +395,7 @@ def load(
     load_care.holders(loader)
     load_adverts.adverts(loader)
     load_quotes.quotes(loader)
+    load_bookings.bookings(loader)
     return loader.report
 
 
@@ -425,6 +427,9 @@ TABLES: tuple[tuple[str, Any], ...] = (
     ("Replies to need adverts", NeedInterest),
     ("Quote requests", QuoteRequest),
     ("Quotes", Quote),
+    ("Bookings", Booking),
+    ("Booking sessions", BookingSession),
+    ("Ledger entries", LedgerEntry),
 )
 
 
