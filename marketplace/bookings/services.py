@@ -11,6 +11,7 @@ from datetime import date, time
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.bookings import ledger
 from marketplace.bookings.access import booking_for
@@ -40,6 +41,7 @@ from marketplace.quotes.states import QuoteStatus, Side, words
 # The most of a unit one session may hold (a day has 24 hours).
 MAX_HOURS_PER_SESSION = 24 * 100
 DEFAULT_START = time(9, 0)
+BOOKED_ALREADY = "This quote is booked already: change that booking instead."
 
 
 @dataclass
@@ -227,7 +229,7 @@ def create_booking(session: DbSession, user: Any, data: BookingInput) -> Booking
     if source.quote_id is not None and session.scalar(
         select(Booking.id).where(Booking.quote_id == source.quote_id)
     ):
-        raise Conflict("This quote is booked already: change that booking instead.")
+        raise Conflict(BOOKED_ALREADY)
     stream, days, price = _check(session, data, source)
     total = price * len(days)
     line_id = data.line_id if data.line_id is not None else source.line_id
@@ -265,7 +267,13 @@ def create_booking(session: DbSession, user: Any, data: BookingInput) -> Booking
         ],
     )
     session.add(booking)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Someone booked the same quote in the meantime (uq_bookings_quote): theirs stands,
+        # and this booking's commitment goes with the rollback.
+        session.rollback()
+        raise Conflict(BOOKED_ALREADY) from None
     ledger.record(
         session,
         stream.id,

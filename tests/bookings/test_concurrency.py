@@ -20,6 +20,7 @@ from marketplace.budgets.models import BudgetStream
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from tests.bookings.world import make_booking_world
+from tests.racing import race
 
 CONNECTIONS = 50
 ATTEMPTS = 200
@@ -90,4 +91,33 @@ def test_two_hundred_attempts_from_fifty_connections_book_exactly_what_the_budge
             .where(LedgerEntry.stream_id == stream_id, LedgerEntry.kind == "commit")
         )
         assert commits == AFFORDABLE
+        assert ledger.check(db.session)[1] == []
+
+
+def test_ten_people_booking_one_accepted_quote_at_once_book_it_once(app):
+    with app.app_context():
+        w = make_booking_world()
+        people = [w.holder.id, w.broker.id, w.representative.id]
+        quote_id, stream_id = w.quote.id, w.dp.id
+
+    def book(user_id: int):
+        def call(session: Session) -> None:
+            create_booking(
+                session,
+                session.get(User, user_id),
+                BookingInput(
+                    quote_id=quote_id,
+                    kind="one_off",
+                    start_on=date.today() + timedelta(days=7),
+                    quantity_hundredths=200,
+                ),
+            )
+
+        return call
+
+    outcomes = race(app, [book(people[i % 3]) for i in range(10)])
+    assert outcomes == ["conflict"] * 9 + ["ok"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
+        assert db.session.get(BudgetStream, stream_id).committed_pence == 4300
         assert ledger.check(db.session)[1] == []
