@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from marketplace.api.booking_schemas import BOOKING_SCHEMAS
 from marketplace.api.need_schemas import NEED_SCHEMAS
 from marketplace.api.quote_schemas import QUOTE_SCHEMAS
 from marketplace.api.schemas import SCHEMAS, Schema, ref
@@ -334,6 +335,148 @@ def _quote_paths() -> dict[str, Any]:
     }
 
 
+def _session_action(summary: str, body: str) -> dict[str, Any]:
+    return _op(
+        summary + ". 403 when it is the other side's move; 409 when the session's state does not "
+        "allow it (the message names both states) or its booking is cancelled",
+        {"200": _ok(ref("BookingSession"), "Done: the session as it is now")},
+        errors=("400", "401", "403", "404", "409"),
+        tags=("Bookings",),
+        requestBody=_body(body, required=False),
+    )
+
+
+def _booking_paths() -> dict[str, Any]:
+    booking_id = [_id("booking_id", "booking")]
+    session_id = [_id("session_id", "session")]
+    budget_id = [_id("budget_id", "budget")]
+    return {
+        "/api/v1/bookings": {
+            "get": _op(
+                "Bookings, newest first: the holder's side reads those of the holders they plan "
+                "for; a provider's staff or a PA reads those they deliver",
+                {"200": _ok(ref("BookingList"))},
+                errors=("400", "401", "404"),
+                tags=("Bookings",),
+                parameters=[_HOLDER, *_PAGING],
+            ),
+            "post": _op(
+                "Book an accepted quote, or a fixed-price offer for a holder (the holder, a "
+                "representative or their broker): one-off, or weekly on the days given from "
+                "start_on to end_on or the end of the plan year. Every session's price is "
+                "committed on the stream at once. Refused with nothing saved: 400 naming each "
+                "field; 404 for someone else's quote or holder; 409 for a quote that is not "
+                "accepted or is booked already, and 409 insufficient_budget when the stream "
+                "cannot afford every session, saying by how much",
+                {"201": _ok(ref("Booking"), "Booked; Location names it")},
+                errors=("400", "401", "404", "409"),
+                tags=("Bookings",),
+                requestBody=_body("NewBooking"),
+            ),
+        },
+        "/api/v1/bookings/{booking_id}": {
+            "parameters": booking_id,
+            "get": _op(
+                "A booking (either side), with the money it holds on the stream",
+                {"200": _ok(ref("Booking"))},
+                errors=("401", "404"),
+                tags=("Bookings",),
+            ),
+        },
+        "/api/v1/bookings/{booking_id}/amend": {
+            "parameters": booking_id,
+            "post": _op(
+                "Change how much each session holds or the price per unit, for the sessions "
+                "still scheduled from from_day (the holder's side). A rise is committed like a "
+                "booking (409 insufficient_budget, nothing saved, when it does not fit), a fall "
+                "released; 403 for the provider; 409 when the booking is cancelled",
+                {"200": _ok(ref("BookingAmended"))},
+                errors=("400", "401", "403", "404", "409"),
+                tags=("Bookings",),
+                requestBody=_body("Amendment"),
+            ),
+        },
+        "/api/v1/bookings/{booking_id}/cancel": {
+            "parameters": booking_id,
+            "post": _op(
+                "Cancel the booking and every session not yet started (either side): each "
+                "session's price is released, less the late-cancellation charge (spent) when the "
+                "holder's side cancels inside the provider's notice. 409 when it is cancelled "
+                "already",
+                {"200": _ok(ref("BookingCancelled"))},
+                errors=("400", "401", "404", "409"),
+                tags=("Bookings",),
+                requestBody=_body("BookingNote", required=False),
+            ),
+        },
+        "/api/v1/bookings/{booking_id}/sessions": {
+            "parameters": booking_id,
+            "get": _op(
+                "A booking's sessions by day (either side), each with the moves your side may "
+                "make now",
+                {"200": _ok(ref("BookingSessions"))},
+                errors=("401", "404"),
+                tags=("Bookings",),
+            ),
+        },
+        "/api/v1/sessions/{session_id}/deliver": {
+            "parameters": session_id,
+            "post": _session_action(
+                "Say a session happened (the provider), on or after its day; its price stays "
+                "committed until the holder's side confirms it or it lapses to confirmed",
+                "Empty",
+            ),
+        },
+        "/api/v1/sessions/{session_id}/confirm": {
+            "parameters": session_id,
+            "post": _session_action(
+                "Confirm a delivered session (the holder's side): its price moves from "
+                "committed to spent",
+                "Empty",
+            ),
+        },
+        "/api/v1/sessions/{session_id}/missed": {
+            "parameters": session_id,
+            "post": _session_action(
+                "Say a session did not happen (either side), on or after its day, scheduled or "
+                "delivered: its price is released",
+                "BookingNote",
+            ),
+        },
+        "/api/v1/sessions/{session_id}/cancel": {
+            "parameters": session_id,
+            "post": _session_action(
+                "Cancel a session before it starts (either side): its price is released, less "
+                "the late-cancellation charge (spent) when the holder's side cancels inside the "
+                "provider's notice",
+                "BookingNote",
+            ),
+        },
+        "/api/v1/budgets/{budget_id}/ledger": {
+            "parameters": budget_id,
+            "get": _op(
+                "A budget's ledger: every movement of money on its streams, oldest first, and "
+                "each stream's committed and spent (always the sums of its entries). Whoever "
+                "may read the budget",
+                {"200": _ok(ref("Ledger"))},
+                errors=("400", "401", "404"),
+                tags=("Bookings", "Budgets"),
+                parameters=_PAGING,
+            ),
+        },
+        "/api/v1/budgets/{budget_id}/forecast": {
+            "parameters": budget_id,
+            "get": _op(
+                "Where each stream is heading by the end of the plan year: on track, "
+                "underspending or overspending, saying why. Whoever may read the budget",
+                {"200": _ok(ref("Forecast"))},
+                errors=("401", "404"),
+                tags=("Bookings", "Budgets"),
+            ),
+        },
+    }
+
+
 def _thread_paths() -> dict[str, Any]:
     thread_id = [_id("thread_id", "conversation")]
     return {
@@ -561,6 +704,7 @@ def _paths() -> dict[str, Any]:
         **_need_paths(),
         **_quote_paths(),
         **_thread_paths(),
+        **_booking_paths(),
         "/api/v1/search": {
             "get": _op(
                 "Search the public directory of services, personal assistants and organisations",
@@ -612,8 +756,9 @@ def document() -> dict[str, Any]:
             "title": "Personal budget marketplace API",
             "version": "1.0.0",
             "description": (
-                "Budgets, support plans, need adverts and quotes for the people you may see, "
-                "adverts that fit a personal assistant, the quotes a provider is asked for, "
+                "Budgets, support plans, need adverts, quotes and bookings for the people you "
+                "may see, with each budget's ledger and forecast; adverts that fit a personal "
+                "assistant, the quotes a provider is asked for and the bookings they deliver; "
                 "conversations, and the public directory. "
                 "Money is in whole pence (18050 is £180.50); dates are ISO 8601; times are UTC. "
                 "Send a personal API token (create one on your account page) as "
@@ -634,6 +779,11 @@ def document() -> dict[str, Any]:
                 "name": "Quotes",
                 "description": "Asking providers for quotes, comparing and negotiating them.",
             },
+            {
+                "name": "Bookings",
+                "description": "Booking accepted quotes and fixed-price offers, their sessions, "
+                "and the ledger of money on each budget stream.",
+            },
             {"name": "Messages", "description": "Conversations between the parties."},
             {"name": "Directory", "description": "Public: no token needed."},
         ],
@@ -646,6 +796,6 @@ def document() -> dict[str, Any]:
                     "description": "A personal API token, pbm_…, from your account page.",
                 }
             },
-            "schemas": {**SCHEMAS, **NEED_SCHEMAS, **QUOTE_SCHEMAS},
+            "schemas": {**SCHEMAS, **NEED_SCHEMAS, **QUOTE_SCHEMAS, **BOOKING_SCHEMAS},
         },
     }

@@ -3,8 +3,8 @@
 Views read the request (marketplace.api.body), call one service, and answer with
 marketplace.api.serialise. Errors are ``{"error": {"code", "message"}}`` (marketplace.errors);
 401 comes from marketplace.api.auth. The routes are in budget_routes, plan_routes,
-package_routes, need_routes, quote_routes and thread_routes; the public search endpoints under
-/api/v1 live with search.
+package_routes, need_routes, quote_routes, thread_routes and booking_routes; the public search
+endpoints under /api/v1 live with search.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from flask import jsonify
 
 from marketplace.api import (
+    booking_routes,
     budget_routes,
     need_routes,
     package_routes,
@@ -27,6 +28,7 @@ from marketplace.api.blueprint import bp
 from marketplace.api.openapi import document
 
 __all__ = [
+    "booking_routes",
     "bp",
     "budget_routes",
     "need_routes",

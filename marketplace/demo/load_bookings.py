@@ -1,15 +1,15 @@
 """Write the demo's bookings, through the bookings services (issue 9).
 
-Grace has booked Aire Valley Home Care (provider@demo.example) for two hours' home help every
-Monday and Thursday from today to the end of her plan year, paid from her direct payment (or
-whichever stream the service takes). Today's session has happened: Aire Valley marked it
+Grace has booked Aire Valley Home Care (provider@demo.example) for two hours' home help on two
+days a week for a trial fortnight from today, paid from her direct payment (or whichever stream
+the service takes). Today's session has happened: Aire Valley marked it
 delivered and Grace confirmed it, so her budget shows money spent as well as committed, and her
 statement has movements. Looked up by holder and service, so a second run adds nothing.
 """
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -78,6 +78,9 @@ def _graces_home_help(loader: Loader) -> None:
             days=[first_day, "thu" if first_day != "thu" else "mon"],
             start_time=time(0, 5),
             start_on=today(),
+            # A trial fortnight: her direct payment is near its limit by design, and the plan's
+            # checks still count booked money on top of the plan's own lines.
+            end_on=today() + timedelta(days=13),
             quantity_hundredths=200,
         ),
     )
