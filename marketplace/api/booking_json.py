@@ -17,9 +17,8 @@ from marketplace.api.serialise import iso_date, iso_time
 from marketplace.bookings.models import Booking, BookingSession, LedgerEntry
 from marketplace.bookings.presenting import SESSION_LABELS, booking_money
 from marketplace.bookings.schedule import starts_at
-from marketplace.bookings.sessions import _FROM as MOVES
+from marketplace.bookings.sessions import allowed_moves
 from marketplace.budgets.models import BudgetStream
-from marketplace.clock import utcnow
 from marketplace.money import format_quantity
 from marketplace.quotes.states import Side
 
@@ -45,21 +44,8 @@ def session_actions(item: BookingSession, side: Side) -> list[str]:
     """The moves ``side`` may make on the session now: from its state, by that side, the
     booking still active (a delivered session may be confirmed even so), delivered or missed
     only once its day has come, cancelled only before it starts."""
-    booking = item.booking
-    now = utcnow()
-    allowed = []
-    for action, to in SESSION_MOVES.items():
-        leaving, sides = MOVES[to]
-        if item.status not in leaving or side not in sides:
-            continue
-        if booking.status != "active" and to != "confirmed":
-            continue
-        if to in {"delivered", "missed"} and item.day > now.date():
-            continue
-        if to == "cancelled" and starts_at(item.day, booking.start_time) <= now:
-            continue
-        allowed.append(action)
-    return allowed
+    allowed = set(allowed_moves(item, side))
+    return [action for action, to in SESSION_MOVES.items() if to in allowed]
 
 
 def booking_json(booking: Booking, side: Side) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from marketplace.api.booking_json import (
     ledger_stream_json,
     session_json,
 )
-from marketplace.api.budget_routes import _visible_budget
+from marketplace.api.budget_routes import visible_budget
 from marketplace.api.listing import DEFAULT_PER_PAGE, MAX_PER_PAGE, PAGING, listed
 from marketplace.audit.services import record_read
 from marketplace.bookings import forecast, services, sessions
@@ -358,7 +358,7 @@ def budget_ledger(budget_id: int) -> Any:
     page = query.integer("page", required=False) or 1
     per_page = query.integer("per_page", required=False, maximum=MAX_PER_PAGE) or DEFAULT_PER_PAGE
     query.done()
-    budget = _visible_budget(budget_id)
+    budget = visible_budget(budget_id)
     stmt = (
         select(LedgerEntry)
         .where(LedgerEntry.stream_id.in_([stream.id for stream in budget.streams]))
@@ -383,7 +383,7 @@ def budget_ledger(budget_id: int) -> Any:
 @token_required
 def budget_forecast(budget_id: int) -> Any:
     user = api_user()
-    budget = _visible_budget(budget_id)
+    budget = visible_budget(budget_id)
     body = {
         "budget_id": budget.id,
         "year_start": budget.year_start.isoformat(),

@@ -31,7 +31,7 @@ def _with_streams() -> Any:
     return selectinload(Budget.streams).selectinload(BudgetStream.organisation)
 
 
-def _visible_budget(budget_id: int) -> Budget:
+def visible_budget(budget_id: int) -> Budget:
     budget = db.session.scalar(
         select(Budget).where(Budget.id == budget_id).options(_with_streams())
     )
@@ -65,7 +65,7 @@ def budgets() -> Any:
 @bp.get("/budgets/<int:budget_id>")
 @token_required
 def budget(budget_id: int) -> Any:
-    found = _visible_budget(budget_id)
+    found = visible_budget(budget_id)
     body = serialise.budget(found)
     record_read(db.session, api_user(), "budget", found.id, found.holder_id)
     return jsonify(body)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.audit.services import record as audit
 from marketplace.bookings import ledger
 from marketplace.bookings.access import booking_for
 from marketplace.bookings.models import BOOKING_KINDS, Booking, BookingSession
@@ -84,9 +85,11 @@ class _Source:
     deployments: tuple[str, ...] | None = None
 
 
-def _from_quote(session: DbSession, quote_id: int) -> _Source:
+def _from_quote(session: DbSession, user: Any, quote_id: int) -> _Source:
     quote = session.get(Quote, quote_id)
-    if quote is None:
+    # Whose it is before what state it is in: someone else's quote is not found, whatever
+    # its state.
+    if quote is None or not may_request_for(session, user, quote.request.holder_id):
         raise NotFound("We could not find that quote.")
     if quote.status != QuoteStatus.ACCEPTED:
         raise Conflict(
@@ -219,7 +222,7 @@ def create_booking(session: DbSession, user: Any, data: BookingInput) -> Booking
     quote not accepted or booked already, ValidationFailed for bad fields, InsufficientBudget
     when the stream cannot afford every session. Committed."""
     if data.quote_id is not None:
-        source = _from_quote(session, data.quote_id)
+        source = _from_quote(session, user, data.quote_id)
     elif data.offer_id is not None:
         source = _from_offer(session, data.offer_id, data.holder_id)
     else:
@@ -282,6 +285,7 @@ def create_booking(session: DbSession, user: Any, data: BookingInput) -> Booking
         actor_id=user.id,
         note="Booked",
     )
+    audit(session, user, "create", "booking", booking.id, booking.holder_id)
     notify(
         session,
         provider_people(session, booking),
@@ -343,6 +347,7 @@ def amend_booking(session: DbSession, user: Any, booking_id: int, change: Amendm
     if errors:
         raise ValidationFailed(errors)
     lock_booking(session, booking.id)  # first write: no move or other change comes between
+    audit(session, user, "amend", "booking", booking.id, booking.holder_id)
     each = cost_per_occurrence(price, quantity)
     before = dict(
         session.execute(

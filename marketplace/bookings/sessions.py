@@ -23,7 +23,7 @@ from marketplace.bookings.access import session_for
 from marketplace.bookings.models import Booking, BookingSession
 from marketplace.bookings.schedule import starts_at
 from marketplace.clock import today, utcnow
-from marketplace.errors import Forbidden, InvalidTransition
+from marketplace.errors import DomainError, Forbidden, InvalidTransition
 from marketplace.extensions import DbSession, affected_rows
 from marketplace.quotes.states import Side
 
@@ -79,20 +79,37 @@ def _claim(session: DbSession, item: BookingSession, to: str, **values: Any) -> 
     return int(price)
 
 
-def _checked(session: DbSession, user: Any, session_id: int, to: str) -> BookingSession:
-    item, side = session_for(session, user, session_id)
+def refusal(item: BookingSession, side: Side, to: str) -> DomainError | None:
+    """Why ``side`` may not move the session to ``to`` now, or None when it may: the one
+    statement of the rules, for the moves themselves and for the actions pages and the API
+    offer."""
     leaving, sides = _FROM[to]
     if side not in sides:
         who = "the provider" if Side.PROVIDER in sides else "the person's side"
-        raise Forbidden(f"Only {who} can say a session was {_MOVE_WORDS[to]}.")
+        return Forbidden(f"Only {who} can say a session was {_MOVE_WORDS[to]}.")
     if item.status not in leaving:
-        raise _refused(item, to)
+        return _refused(item, to)
     if item.booking.status != "active" and to != "confirmed":
-        raise InvalidTransition(
+        return InvalidTransition(
             "cancelled", to, message="This booking is cancelled: its sessions cannot change now."
         )
     if to in {"delivered", "missed"} and item.day > today():
-        raise _refused(item, to, "it has not happened yet")
+        return _refused(item, to, "it has not happened yet")
+    if to == "cancelled" and starts_at(item.day, item.booking.start_time) <= utcnow():
+        return _refused(item, to, "it has started; say it was missed instead")
+    return None
+
+
+def allowed_moves(item: BookingSession, side: Side) -> list[str]:
+    """The states ``side`` may move the session to now, in the order pages show them."""
+    return [to for to in _FROM if refusal(item, side, to) is None]
+
+
+def _checked(session: DbSession, user: Any, session_id: int, to: str) -> BookingSession:
+    item, side = session_for(session, user, session_id)
+    refused = refusal(item, side, to)
+    if refused is not None:
+        raise refused
     return item
 
 
@@ -216,8 +233,6 @@ def cancel(session: DbSession, user: Any, session_id: int, note: str = "") -> Bo
     Committed."""
     item, side = session_for(session, user, session_id)
     _checked(session, user, session_id, "cancelled")
-    if starts_at(item.day, item.booking.start_time) <= utcnow():
-        raise _refused(item, "cancelled", "it has started; say it was missed instead")
     lock_booking(session, item.booking_id)
     session.refresh(item)  # its price now the booking is held
     _cancel_one(session, item, side, user.id, note)

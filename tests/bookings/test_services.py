@@ -365,3 +365,26 @@ def test_a_service_that_does_not_take_the_streams_money_is_refused(session):
         "Kirkstall Care does not take payment from the direct payment: choose another stream"
     )
     assert _written() == before
+
+
+@pytest.mark.parametrize("who", ["stranger_broker", "other_holder"])
+def test_someone_elses_quote_is_not_found_whatever_its_state(session, who):
+    w = make_booking_world()
+    with pytest.raises(NotFound):  # not "This quote is not chosen": that would say it exists
+        create_booking(db.session, getattr(w, who), booking_input(w, quote_id=w.kirk_quote.id))
+
+
+def test_booking_and_amending_are_audited(session):
+    from marketplace.audit.models import AuditEvent
+    from marketplace.bookings.services import Amendment, amend_booking
+
+    w = make_booking_world()
+    booking = create_booking(db.session, w.broker, booking_input(w))
+    amend_booking(db.session, w.holder, booking.id, Amendment(quantity_hundredths=300))
+    rows = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.subject_type == "booking").order_by(AuditEvent.id)
+    ).all()
+    assert [(r.action, r.actor_id, r.subject_id, r.holder_id) for r in rows] == [
+        ("create", w.broker.id, booking.id, w.holder.id),
+        ("amend", w.holder.id, booking.id, w.holder.id),
+    ]
