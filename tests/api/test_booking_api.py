@@ -19,14 +19,13 @@ from marketplace.bookings.models import Booking, BookingSession, LedgerEntry
 from marketplace.budgets.models import Budget, BudgetStream
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
-from marketplace.permissions import Role
 from marketplace.quotes import answers
 from marketplace.quotes.requests import create_request
 from tests.api.conftest import audit_rows, count
 from tests.api.test_openapi import _check
 from tests.bookings.world import make_booking_world
-from tests.factories import make_budget, make_offer, make_organisation, make_user
-from tests.quotes.world import request_input, terms
+from tests.factories import make_budget, make_offer
+from tests.quotes.world import everyone, request_input, terms
 
 SESSION_PRICE = 4300  # 2 hours at £21.50
 START = date.today() + timedelta(days=21)
@@ -44,21 +43,7 @@ def w(app: Any) -> SimpleNamespace:
     the holder's council officer and people of every role who have no part in it."""
     with app.app_context():
         world = make_booking_world()
-        world.people = {
-            "holder": world.holder,
-            "representative": world.representative,
-            "broker": world.broker,
-            "aire": world.aire_staff,
-            "kirk": world.kirk_staff,
-            "pa": world.pa_user,
-            "other holder": world.other_holder,
-            "stranger broker": world.stranger_broker,
-            "officer": make_user(Role.OFFICER, council=world.council),
-            "other provider": make_user(
-                Role.PROVIDER_ADMIN, organisation=make_organisation(name="Otley Care")
-            ),
-            "admin": make_user(Role.ADMIN),
-        }
+        world.people = everyone(world)
         return world
 
 

@@ -30,7 +30,7 @@ from tests.factories import (
     make_plan,
     make_user,
 )
-from tests.quotes.world import make_quote_world
+from tests.quotes.world import everyone, make_quote_world
 
 START = date.today() + timedelta(days=14)
 YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
@@ -52,23 +52,7 @@ def w(app: Any) -> SimpleNamespace:
     """The shared quote world, with the holder's council officer and the outsiders."""
     with app.app_context():
         world = make_quote_world()
-        other_pa = make_user(Role.PA, name="Pat Other")
-        world.people = {
-            "holder": world.holder,
-            "representative": world.representative,
-            "broker": world.broker,
-            "aire": world.aire_staff,
-            "kirk": world.kirk_staff,
-            "pa": world.pa_user,
-            "other holder": world.other_holder,
-            "stranger broker": world.stranger_broker,
-            "officer": make_user(Role.OFFICER, council=world.council),
-            "other provider": make_user(
-                Role.PROVIDER_ADMIN, organisation=make_organisation(name="Otley Care")
-            ),
-            "other pa": other_pa,
-            "admin": make_user(Role.ADMIN),
-        }
+        world.people = {**everyone(world), "other pa": make_user(Role.PA, name="Pat Other")}
         return world
 
 

@@ -116,3 +116,23 @@ def terms(**changes: Any) -> OfferTerms:
     }
     values.update(changes)
     return OfferTerms(**values)
+
+
+def everyone(world: SimpleNamespace) -> dict[str, Any]:
+    """The world's people by role name, with the holder's council officer and outsiders of each
+    kind made now: the role tables of the API tests."""
+    return {
+        "holder": world.holder,
+        "representative": world.representative,
+        "broker": world.broker,
+        "aire": world.aire_staff,
+        "kirk": world.kirk_staff,
+        "pa": world.pa_user,
+        "other holder": world.other_holder,
+        "stranger broker": world.stranger_broker,
+        "officer": make_user(Role.OFFICER, council=world.council),
+        "other provider": make_user(
+            Role.PROVIDER_ADMIN, organisation=make_organisation(name="Otley Care")
+        ),
+        "admin": make_user(Role.ADMIN),
+    }
