@@ -88,6 +88,9 @@ class Settings:
     # Days after a provider marks a session delivered before it counts as confirmed (and its
     # price spent) if the holder's side neither confirms nor disputes it.
     BOOKING_CONFIRM_DAYS: int = field(default_factory=lambda: _env_int("BOOKING_CONFIRM_DAYS", 7))
+    # Days after the first review of a booking is written before it is shown even though the
+    # other side has not written theirs (each side's review is hidden until both have written).
+    REVIEW_BLIND_DAYS: int = field(default_factory=lambda: _env_int("REVIEW_BLIND_DAYS", 14))
     # How far (in basis points of the stream's total) spending may run ahead of the year, or
     # spent + booked fall short of the total, before a stream's forecast warns: 1000 = 10%.
     FORECAST_TOLERANCE_BP: int = field(

@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.packages.summary_views import bp as package_summary
     from marketplace.plans.views import bp as plans
     from marketplace.quotes.views import bp as quotes
+    from marketplace.reviews.views import bp as reviews
     from marketplace.search.views import bp as search
 
     for blueprint in (
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         quotes,
         bookings,
         statements,
+        reviews,
         messages,
         notifications,
         api,

@@ -31,6 +31,7 @@ from marketplace.needs.models import NeedAdvert, NeedInterest
 from marketplace.notifications.models import Notification
 from marketplace.plans.models import PlanEvent, PlanLine, PlanOutcome, SupportPlan
 from marketplace.quotes.models import Quote, QuoteEvent, QuoteRequest
+from marketplace.reviews.models import Review
 from marketplace.search.models import IndexJob, SearchLog
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "RasTable",
     "Report",
     "Representation",
+    "Review",
     "SearchLog",
     "ShortlistItem",
     "SupportPlan",

@@ -18,6 +18,7 @@ from marketplace.extensions import db, limiter
 from marketplace.forms import add_errors, render_invalid
 from marketplace.pagination import page_number, pagination_params
 from marketplace.permissions import Permission, require
+from marketplace.reviews.services import provider_reviews
 from marketplace.urls import is_site_path
 
 bp = Blueprint("directory", __name__)
@@ -102,7 +103,10 @@ def offer(offer_id: int) -> Any:
 def pa(pa_id: int) -> Any:
     page = services.pa_page(db.session, pa_id, _viewer())
     return render_template(
-        "directory/pa.html", title=f"{page.profile.display_name}, personal assistant", page=page
+        "directory/pa.html",
+        title=f"{page.profile.display_name}, personal assistant",
+        page=page,
+        reviews=provider_reviews(db.session, pa_profile_id=pa_id),
     )
 
 
@@ -118,6 +122,7 @@ def organisation(org_id: int) -> Any:
         title=page.organisation.name,
         page=page,
         claim_url=claim_url,
+        reviews=provider_reviews(db.session, organisation_id=org_id),
     )
 
 

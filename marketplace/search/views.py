@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace.extensions import db
 from marketplace.pagination import Page, pagination_params
+from marketplace.reviews.services import ratings_of
 from marketplace.search import presenting, services
 from marketplace.search.params import InvalidParameter, SearchRequest, parse_search_args
 from search_index.interface import SearchBackend
@@ -78,6 +79,7 @@ def search() -> Any:
         search=parsed,
         found=found,
         page=page,
+        ratings=ratings_of(db.session, results.hits),
         pagination=pagination_params(page, request.path, args),
         in_use=presenting.filters_in_use(parsed, args),
         alternatives=presenting.alternatives(found.relaxations, parsed, args),

@@ -1,0 +1,1 @@
+"""Reviews of bookings by each side, hidden from the other until both have written or time passes."""
