@@ -66,6 +66,7 @@ def navigation() -> list[dict[str, Any]]:
             current_user, *PLANNERS, Permission.MANAGE_ORG_LISTINGS, Permission.MANAGE_PA_PROFILE
         ):
             items.append(("Quotes", url_for("quotes.index")))
+            items.append(("Bookings", url_for("bookings.index")))
         items.append(("Messages", url_for("messages.index")))
         unread = unread_count(db.session, current_user)
         items.append(

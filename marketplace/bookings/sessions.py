@@ -89,7 +89,9 @@ def refusal(item: BookingSession, side: Side, to: str) -> DomainError | None:
         return Forbidden(f"Only {who} can say a session was {_MOVE_WORDS[to]}.")
     if item.status not in leaving:
         return _refused(item, to)
-    if item.booking.status != "active" and to != "confirmed":
+    # A cancelled booking keeps the sessions that had already started: they can still be
+    # marked delivered or missed, and confirmed, so their money is settled.
+    if item.booking.status != "active" and to == "cancelled":
         return InvalidTransition(
             "cancelled", to, message="This booking is cancelled: its sessions cannot change now."
         )

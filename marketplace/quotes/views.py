@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import record_read
+from marketplace.bookings.presenting import booking_of_quote
 from marketplace.clock import today
 from marketplace.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
 from marketplace.extensions import db
@@ -225,6 +226,7 @@ def _quote_page(quote_id: int, form: FlaskForm, status: int = 200) -> Any:
         actions=presenting.actions(item, side),
         answer_by=presenting.answer_by(item, side),
         history=presenting.history(db.session, item),
+        booking_id=booking_of_quote(db.session, item.id) if item.status == S.ACCEPTED else None,
         thread=thread,
         names=shown_names(db.session, authors) if authors else {},
         form=form,

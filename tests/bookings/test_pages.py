@@ -42,3 +42,23 @@ def test_reading_a_booking_is_audited(app, session):
         select(AuditEvent).where(AuditEvent.subject_type == "booking", AuditEvent.action == "read")
     ).all()
     assert [(e.actor_id, e.subject_id) for e in found] == [(w.representative.id, booking.id)]
+
+
+def test_the_booking_links_to_its_reviews_once_a_session_is_confirmed(app, session):
+    from datetime import date, time
+
+    from marketplace.bookings import sessions
+
+    w = make_booking_world()
+    booking = create_booking(
+        db.session,
+        w.broker,
+        booking_input(w, kind="one_off", start_on=date.today(), start_time=time(0, 0)),
+    )
+    page = client_for(app, w.holder).get(f"/bookings/{booking.id}").get_data(as_text=True)
+    assert 'id="review-link"' not in page
+    sessions.deliver(db.session, w.aire_staff, booking.sessions[0].id)
+    sessions.confirm(db.session, w.holder, booking.sessions[0].id)
+    for who in (w.holder, w.aire_staff):
+        page = client_for(app, who).get(f"/bookings/{booking.id}").get_data(as_text=True)
+        assert f'href="/bookings/{booking.id}/review" id="review-link"' in page

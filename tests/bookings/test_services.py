@@ -388,3 +388,14 @@ def test_booking_and_amending_are_audited(session):
         ("create", w.broker.id, booking.id, w.holder.id),
         ("amend", w.holder.id, booking.id, w.holder.id),
     ]
+
+
+def test_a_session_that_had_started_is_settled_after_the_rest_is_cancelled(session):
+    w = make_booking_world()
+    booking = _today_booking(w)  # today at midnight: started, not yet marked
+    costs = sessions.cancel_rest(db.session, w.holder, booking, sessions.Side.REQUESTER)
+    assert costs == [] and _balances(w) == (SESSION_PRICE, 0)
+    item = booking.sessions[0]
+    sessions.deliver(db.session, w.aire_staff, item.id)
+    sessions.confirm(db.session, w.holder, item.id)
+    assert _balances(w) == (0, SESSION_PRICE)
