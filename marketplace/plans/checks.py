@@ -71,7 +71,7 @@ def over_budget(item: StreamCost) -> str:
     stream = item.stream
     holds = (
         f"it holds {_pounds(item.available_pence)}"
-        if not stream.committed_pence and not stream.spent_pence
+        if not item.used_elsewhere
         else f"it has {_pounds(item.available_pence)} left after what is committed or spent"
     )
     return (

@@ -3,8 +3,14 @@
 One rule for every page and the API: a line's yearly cost is ``money.annual_cost`` (price x
 quantity, rounded up to the penny, times how often it happens in a year); the weekly figure shown
 is that yearly cost divided by 52 and rounded down, with the remainder shown over the year.
-A stream fits when the plan's lines it pays for cost no more than it has left for the year
-(its total less what is committed or spent); submitting and approving a plan check exactly this.
+A stream fits when the plan's lines it pays for cost no more than it has left for the year;
+submitting and approving a plan check exactly this.
+
+What a stream has left *for the plan* is its total less what is committed or spent, except money
+on bookings made for the plan's own lines (or for the lines of an earlier revision they were
+copied from): that money is the line's cost being paid, not something beside it, so counting it
+again would put a fully booked plan over its budget. A line whose bookings already hold more
+than its yearly cost asks for what they hold.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import object_session
 
 from marketplace import money
@@ -60,11 +68,20 @@ class StreamCost:
 
     stream: BudgetStream
     cost: Cost
+    # Money committed or spent on the stream by bookings of the plan's own lines, up to each
+    # line's yearly cost: already inside ``cost``, so not taken from what is available.
+    booked_for_lines_pence: int = 0
 
     @property
     def available_pence(self) -> int:
-        """What the stream has left for the year: its total less what is committed or spent."""
-        return self.stream.remaining_pence
+        """What the stream has left for the plan's lines this year: its total less what is
+        committed or spent on anything but those lines."""
+        return self.stream.remaining_pence + self.booked_for_lines_pence
+
+    @property
+    def used_elsewhere(self) -> bool:
+        """Whether money is committed or spent on the stream beyond the plan's own lines."""
+        return self.available_pence != self.stream.total_pence
 
     @property
     def over_pence(self) -> int:
@@ -128,15 +145,63 @@ def _budget_of(plan: SupportPlan) -> Budget | None:
     return plan.budget
 
 
+def booked_for_lines(session: DbSession, plan: SupportPlan) -> dict[tuple[int, int], int]:
+    """Money committed or spent by bookings of each of the plan's lines, by (line, stream).
+
+    A line's bookings are those made for it or for the earlier revisions' lines it was copied
+    from; the sums come from the ledger, so they are what the stream's balances hold.
+    """
+    from marketplace.bookings.models import Booking, LedgerEntry
+
+    lines = [line for line in plan.lines if line.id is not None]
+    if not lines:
+        return {}
+    on_lines = (
+        select(
+            Booking.line_id,
+            LedgerEntry.stream_id,
+            func.sum(LedgerEntry.committed_delta + LedgerEntry.spent_delta).label("pence"),
+        )
+        .join(LedgerEntry, LedgerEntry.booking_id == Booking.id)
+        .where(Booking.holder_id == plan.holder_id, Booking.line_id.is_not(None))
+        .group_by(Booking.line_id, LedgerEntry.stream_id)
+        .subquery()
+    )
+    # Every line of the holder's plans for the year (to follow copies back through revisions),
+    # with the money on its bookings: one statement.
+    rows = session.execute(
+        select(PlanLine.id, PlanLine.copied_from_id, on_lines.c.stream_id, on_lines.c.pence)
+        .join(SupportPlan, SupportPlan.id == PlanLine.plan_id)
+        .outerjoin(on_lines, on_lines.c.line_id == PlanLine.id)
+        .where(SupportPlan.holder_id == plan.holder_id, SupportPlan.year_start == plan.year_start)
+    ).all()
+    parents = {line_id: parent for line_id, parent, _stream, _pence in rows}
+    owner: dict[int, int] = {}  # a line of any revision → the plan's line it became
+    for line in lines:
+        ancestor: int | None = line.id
+        while ancestor is not None and ancestor not in owner:
+            owner[ancestor] = line.id
+            ancestor = parents.get(ancestor)
+    booked: dict[tuple[int, int], int] = {}
+    for line_id, _parent, stream_id, pence in rows:
+        if line_id in owner and stream_id is not None:
+            key = (owner[line_id], stream_id)
+            booked[key] = booked.get(key, 0) + int(pence or 0)
+    return booked
+
+
 def plan_costs(plan: SupportPlan) -> PlanCosts:
     """Per stream (every stream of the plan's budget, and any other a line names) and in all."""
     by_stream: dict[int, int] = {}
+    covered: dict[int, int] = {}
     streams: dict[int, BudgetStream] = {}
     budget = _budget_of(plan)
     if budget is not None:
         for stream in budget.streams:
             streams[stream.id] = stream
             by_stream[stream.id] = 0
+    session = object_session(plan)
+    booked = booked_for_lines(session, plan) if session is not None else {}
     unassigned = total = 0
     for line in plan.lines:
         annual = line_annual_pence(line)
@@ -146,8 +211,12 @@ def plan_costs(plan: SupportPlan) -> PlanCosts:
             continue
         streams.setdefault(line.stream.id, line.stream)
         by_stream[line.stream.id] = by_stream.get(line.stream.id, 0) + annual
+        on_line = booked.get((line.id, line.stream.id), 0)
+        covered[line.stream.id] = covered.get(line.stream.id, 0) + min(max(on_line, 0), annual)
     return PlanCosts(
-        streams=[StreamCost(streams[i], Cost(by_stream[i])) for i in sorted(streams)],
+        streams=[
+            StreamCost(streams[i], Cost(by_stream[i]), covered.get(i, 0)) for i in sorted(streams)
+        ],
         unassigned=Cost(unassigned),
         total=Cost(total),
         budget=budget,

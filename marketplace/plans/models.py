@@ -159,6 +159,11 @@ class PlanLine(db.Model):  # type: ignore[name-defined]
     start_on: Mapped[date]
     end_on: Mapped[date | None]
     position: Mapped[int] = mapped_column(default=0)
+    # The line of the earlier revision this one was copied from: bookings made for that line
+    # are this line's bookings when the revision is costed (plans.costing).
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_lines.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[SupportPlan] = relationship(back_populates="lines")

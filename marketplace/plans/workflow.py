@@ -229,6 +229,7 @@ def _copy(plan: SupportPlan, actor_id: int, budget_id: int | None) -> SupportPla
                 start_on=line.start_on,
                 end_on=line.end_on,
                 position=line.position,
+                copied_from_id=line.id,
                 outcomes=[copies[o.id] for o in line.outcomes if o.id in copies],
             )
         )

@@ -14,7 +14,7 @@ from typing import Any
 from marketplace import geo, money
 from marketplace.budgets.models import BudgetStream
 from marketplace.directory import vocab as directory_vocab
-from marketplace.plans.costing import line_annual_pence
+from marketplace.plans.costing import line_annual_pence, plan_costs
 from marketplace.plans.vocab import PERIODS_PER_YEAR
 from marketplace.quotes.models import Quote, QuoteRequest
 from marketplace.quotes.states import OPEN
@@ -116,17 +116,22 @@ def distance_km(request: QuoteRequest, quote: Quote) -> float | None:
 
 
 def _left_for_line(request: QuoteRequest, stream: BudgetStream) -> int:
-    """What the stream has left for this line: the stream's remaining total less what the
-    draft plan's other lines on it cost over the year."""
-    others = 0
+    """What the stream has left for this line: what it has left for the plan (plans.costing:
+    money on the plan's own lines' bookings is not taken twice) less what the draft plan's other
+    lines on it cost over the year."""
     plan = request.plan
-    if plan is not None:
-        others = sum(
-            line_annual_pence(line)
-            for line in plan.lines
-            if line.stream_id == stream.id and line.id != request.line_id
-        )
-    return stream.remaining_pence - others
+    if plan is None:
+        return stream.remaining_pence
+    available = next(
+        (item.available_pence for item in plan_costs(plan).streams if item.stream.id == stream.id),
+        stream.remaining_pence,
+    )
+    others = sum(
+        line_annual_pence(line)
+        for line in plan.lines
+        if line.stream_id == stream.id and line.id != request.line_id
+    )
+    return available - others
 
 
 def affordability_at(request: QuoteRequest, price_pence: int) -> Affordability | None:
