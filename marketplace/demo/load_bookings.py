@@ -1,15 +1,16 @@
 """Write the demo's bookings, through the bookings services (issue 9).
 
-Grace has booked Aire Valley Home Care (provider@demo.example) for two hours' home help on two
-days a week for a trial fortnight from today, paid from her direct payment (or whichever stream
-the service takes). Today's session has happened: Aire Valley marked it
-delivered and Grace confirmed it, so her budget shows money spent as well as committed, and her
-statement has movements. Looked up by holder and service, so a second run adds nothing.
+Grace has booked her plan's Aire Valley Home Care line (provider@demo.example, her ISF's home
+care visits) from today to the end of the plan year, on the line's days and stream, so the
+booking costs what the line does and her plan still fits (plans.costing counts a line's own
+bookings once). Today's session has happened: Aire Valley marked it delivered and Grace
+confirmed it, so her budget shows money spent as well as committed, and her statement has
+movements. Looked up by holder and service, so a second run adds nothing.
 """
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -22,7 +23,8 @@ from marketplace.bookings.services import BookingInput, create_booking
 from marketplace.budgets.services import current_budget
 from marketplace.clock import today
 from marketplace.demo.plan import DEMO_PROVIDER
-from marketplace.directory.models import Offer, Organisation
+from marketplace.plans.models import PlanLine
+from marketplace.plans.services import current_plan
 
 if TYPE_CHECKING:
     from marketplace.demo.load import Loader
@@ -42,49 +44,59 @@ def _graces_home_help(loader: Loader) -> None:
     session = loader.session
     grace = _user(loader, "holder@demo.example")
     staff = _user(loader, "provider@demo.example")
-    offer = session.scalar(
-        select(Offer)
-        .join(Organisation, Offer.organisation_id == Organisation.id)
-        .where(
-            Organisation.name == DEMO_PROVIDER,
-            Offer.status == "published",
-            Offer.price_unit == "hour",
-        )
-        .order_by(Offer.id)
-        .limit(1)
-    )
     budget = current_budget(session, grace.id) if grace is not None else None
-    if grace is None or staff is None or offer is None or budget is None:
+    if grace is None or staff is None or budget is None:
         return
+    line = _aire_line(loader, grace.id)
+    if line is None or line.offer is None:
+        return
+    offer = line.offer
     if session.scalar(
         select(Booking.id).where(Booking.holder_id == grace.id, Booking.offer_id == offer.id)
     ):
         loader.report.found["bookings"] += 1
         return
-    streams = sorted(budget.streams, key=lambda s: ("dp", "managed", "isf", "other").index(s.kind))
-    stream = next((s for s in streams if s.kind in offer.deployments), None)
-    if stream is None:
-        return
-    # Today's weekday (so today's session has happened) and one more.
-    first_day = WEEKDAYS[today().weekday()]
+    # The line's days, with today's among them (so today's session has happened); the line's
+    # weekly quantity shared between them, so the booking costs what the line does.
+    days = list(line.days) or ["mon", "thu"]
+    if WEEKDAYS[today().weekday()] not in days:
+        days[0] = WEEKDAYS[today().weekday()]
+    days = sorted(set(days), key=WEEKDAYS.index)
     booking = create_booking(
         session,
         grace,
         BookingInput(
             offer_id=offer.id,
             holder_id=grace.id,
-            stream_id=stream.id,
+            stream_id=line.stream_id,
+            line_id=line.id,
             kind="weekly",
-            days=[first_day, "thu" if first_day != "thu" else "mon"],
+            days=days,
             start_time=time(0, 5),
             start_on=today(),
-            # A trial fortnight: her direct payment is near its limit by design, and the plan's
-            # checks still count booked money on top of the plan's own lines.
-            end_on=today() + timedelta(days=13),
-            quantity_hundredths=200,
+            end_on=None,  # to the end of the plan year
+            quantity_hundredths=max(1, line.quantity_hundredths // len(days)),
         ),
     )
     loader.report.added["bookings"] += 1
     first = booking.sessions[0]
     sessions.deliver(session, staff, first.id)
     sessions.confirm(session, grace, first.id)
+
+
+def _aire_line(loader: Loader, holder_id: int) -> PlanLine | None:
+    """Grace's plan line for an Aire Valley service (her ISF's home care visits)."""
+    plan = current_plan(loader.session, holder_id)
+    if plan is None:
+        return None
+    return next(
+        (
+            line
+            for line in plan.lines
+            if line.offer is not None
+            and line.offer.organisation is not None
+            and line.offer.organisation.name == DEMO_PROVIDER
+            and line.stream_id is not None
+        ),
+        None,
+    )
