@@ -1,8 +1,9 @@
-"""Issue 9's journey as the issue tells it (the forecast left to its own test): the broker books
-Ada's accepted quote as a weekly booking through the form (first told what is wrong, then
-booked), Ada's budget shows the money committed, the provider marks today's session delivered,
-Ada confirms it, and the money moves to spent on the booking and the budget. Each person has
-their own browser; axe-core runs on every page and must find nothing."""
+"""Issue 9's journey as the issue tells it: the broker books Ada's accepted quote as a weekly
+booking through the form (first told what is wrong, then booked), Ada's budget shows the money
+committed, the provider marks today's session delivered, Ada confirms it, the money moves to
+spent on the booking and the budget, and the forecast on Ada's dashboard (chart and table)
+follows it. Each person has their own browser; axe-core runs on every page and must find
+nothing."""
 
 from __future__ import annotations
 
@@ -42,6 +43,21 @@ def _world() -> dict[str, object]:
 def _stream_row(page):
     """The direct payment's row of the budget page's streams table."""
     return page.locator("tr", has=page.get_by_role("rowheader", name="Direct payment"))
+
+
+def _forecast(page, holder_id: object) -> tuple[str, str, str]:
+    """The direct payment's spent and booked figures in the dashboard's forecast table, and the
+    chart's description (what a screen reader hears of the bars)."""
+    visit(page, f"/holders/{holder_id}")
+    row = page.locator(
+        "#forecast-table tr", has=page.get_by_role("rowheader", name=re.compile("^Direct payment"))
+    )
+    cells = row.locator("td")
+    return (
+        cells.nth(0).inner_text(),
+        cells.nth(1).inner_text(),
+        page.locator("#forecast-chart-desc").text_content() or "",
+    )
 
 
 def _fill_date(page, field: str, day: date) -> None:
@@ -105,6 +121,10 @@ def test_broker_books_weekly_provider_delivers_holder_confirms_money_is_spent(
         row = _stream_row(broker)
         expect(row.locator("td").nth(1)).to_contain_text("£86.00")
         expect(row.locator("td").nth(2)).to_contain_text("£0.00")
+        # Her dashboard's forecast counts it as booked, nothing spent yet.
+        spent, booked, chart = _forecast(holder, world["holder_id"])
+        assert (spent, booked) == ("£0.00", "£86.00")
+        assert "Direct payment: £0.00 spent and £86.00 booked" in chart
 
         # The provider finds the booking waiting on them and marks today's session delivered.
         visit(aire, "/bookings")
@@ -135,6 +155,11 @@ def test_broker_books_weekly_provider_delivers_holder_confirms_money_is_spent(
         row = _stream_row(holder)
         expect(row.locator("td").nth(1)).to_contain_text("£43.00")
         expect(row.locator("td").nth(2)).to_contain_text("£43.00")
+
+        # The forecast follows: £43.00 spent, £43.00 still booked, in the table and the chart.
+        spent, booked, chart = _forecast(holder, world["holder_id"])
+        assert (spent, booked) == ("£43.00", "£43.00")
+        assert "Direct payment: £43.00 spent and £43.00 booked" in chart
     finally:
         for context in contexts:
             context.close()
