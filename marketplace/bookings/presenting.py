@@ -16,12 +16,15 @@ from sqlalchemy import Select, and_, case, false, func, select
 from marketplace.bookings.models import Booking, BookingSession
 from marketplace.bookings.schedule import WEEKDAYS, session_days, starts_at
 from marketplace.bookings.services import DEFAULT_START, BookingInput
-from marketplace.bookings.sessions import SESSION_WORDS, Cancellation, cancellation
+from marketplace.bookings.sessions import (
+    Cancellation,
+    allowed_moves,
+    cancellation,
+    refusal,
+)
 from marketplace.budgets.models import Budget, BudgetStream
 from marketplace.clock import date_text, today, utcnow
 from marketplace.directory.models import Offer, PAProfile
-from marketplace.directory.services import is_public
-from marketplace.errors import Conflict, NotFound
 from marketplace.extensions import DbSession
 from marketplace.holders.access import visible_holder_ids
 from marketplace.money import cost_per_occurrence, format_money
@@ -31,7 +34,7 @@ from marketplace.plans.costing import stream_phrase
 from marketplace.quotes.access import PROVIDER_ROLES
 from marketplace.quotes.models import Quote
 from marketplace.quotes.requests import PLANNER_ROLES
-from marketplace.quotes.states import QuoteStatus, Side, words
+from marketplace.quotes.states import Side
 
 DAY_NAMES = dict(
     zip(
@@ -48,7 +51,6 @@ SESSION_LABELS = {
     "cancelled": "Cancelled",
 }
 KINDS = (("one_off", "Once"), ("weekly", "Every week"))
-OFFER_NOT_FOUND = "We could not find that service in the directory."
 # A booking with more sessions than this shows those to settle and the next few, with a link to
 # every session (a weekly booking for a year has up to 365).
 SHOWN_WHOLE = 20
@@ -120,44 +122,30 @@ class SessionAction:
     confirm_page: bool = False
 
 
+_ACTIONS = {
+    "delivered": {Side.PROVIDER: SessionAction("Mark delivered", "bookings.deliver")},
+    "confirmed": {Side.REQUESTER: SessionAction("Confirm", "bookings.confirm")},
+    "missed": {
+        Side.PROVIDER: SessionAction("Missed", "bookings.missed", secondary=True),
+        Side.REQUESTER: SessionAction("It did not happen", "bookings.missed", secondary=True),
+    },
+    "cancelled": {
+        side: SessionAction("Cancel", "bookings.cancel_session", secondary=True, confirm_page=True)
+        for side in (Side.PROVIDER, Side.REQUESTER)
+    },
+}
+
+
 def session_actions(item: BookingSession, side: Side) -> list[SessionAction]:
-    """The moves ``side`` may make on the session now (those ``bookings.sessions`` allows)."""
-    booking = item.booking
-    active = booking.status == "active"
-    happened = item.day <= today()
-    to_come = item.status == "scheduled" and starts_at(item.day, booking.start_time) > utcnow()
-    found: list[SessionAction] = []
-    if side is Side.PROVIDER:
-        if active and item.status == "scheduled" and happened:
-            found.append(SessionAction("Mark delivered", "bookings.deliver"))
-            found.append(SessionAction("Missed", "bookings.missed", secondary=True))
-    else:
-        if item.status == "delivered":  # a cancelled booking's delivered sessions too
-            found.append(SessionAction("Confirm", "bookings.confirm"))
-        if active and (item.status == "delivered" or (item.status == "scheduled" and happened)):
-            found.append(SessionAction("It did not happen", "bookings.missed", secondary=True))
-    if active and to_come:
-        found.append(
-            SessionAction("Cancel", "bookings.cancel_session", secondary=True, confirm_page=True)
-        )
-    return found
+    """The moves ``side`` may make on the session now: exactly those ``bookings.sessions``
+    allows, so a button is never shown for a move that would be refused."""
+    return [_ACTIONS[to][side] for to in allowed_moves(item, side)]
 
 
 def cancel_refusal(item: BookingSession, side: Side) -> str | None:
     """Why the session cannot be cancelled now, said before its page asks (None: it can)."""
-    if any(a.endpoint == "bookings.cancel_session" for a in session_actions(item, side)):
-        return None
-    if item.booking.status != "active":
-        return "This booking is cancelled: its sessions cannot change now."
-    if item.status != "scheduled":
-        return (
-            f"The session on {date_text(item.day)} is {SESSION_WORDS[item.status]}, "
-            "so it cannot be cancelled."
-        )
-    return (
-        f"The session on {date_text(item.day)} has started, so it cannot be cancelled: "
-        "say it was missed instead."
-    )
+    refused = refusal(item, side, "cancelled")
+    return refused.message if refused is not None else None
 
 
 def to_settle(item: BookingSession) -> bool:
@@ -306,16 +294,6 @@ class Source:
     late_cancel_bp: int
 
 
-def quote_refusal(quote: Quote) -> str | None:
-    """Why this quote cannot be booked now (the service's rule, said before the form shows)."""
-    if quote.status != QuoteStatus.ACCEPTED:
-        return (
-            f"This quote is {words(quote.status)}, so it cannot be booked: "
-            "only an accepted quote can be."
-        )
-    return None
-
-
 def quote_source(quote: Quote) -> Source:
     asked = quote.request
     assert quote.unit_price_pence is not None  # an accepted quote has every term (CHECK)
@@ -329,17 +307,6 @@ def quote_source(quote: Quote) -> Source:
         notice_hours=quote.notice_hours or 0,
         late_cancel_bp=quote.late_cancel_bp or 0,
     )
-
-
-def bookable_offer(session: DbSession, offer_id: int) -> Offer:
-    """A published, priced service, to be booked directly; NotFound for one nobody may see,
-    Conflict for a free one (there is nothing to pay for)."""
-    offer = session.get(Offer, offer_id)
-    if offer is None or not is_public(offer):
-        raise NotFound(OFFER_NOT_FOUND)
-    if offer.price_unit == "free":
-        raise Conflict("This service is free: there is nothing to book.")
-    return offer
 
 
 def offer_source(offer: Offer, holder: Any) -> Source:

@@ -22,6 +22,7 @@ from marketplace.bookings.sessions import lock_booking
 from marketplace.budgets.models import Budget, BudgetStream
 from marketplace.clock import date_text, start_date_error, today
 from marketplace.directory.models import Offer
+from marketplace.directory.services import is_public
 from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from marketplace.extensions import DbSession
 from marketplace.money import (
@@ -85,17 +86,40 @@ class _Source:
     deployments: tuple[str, ...] | None = None
 
 
+OFFER_NOT_FOUND = "We could not find that service in the directory."
+
+
+def quote_refusal(quote: Quote) -> Conflict | None:
+    """Why this quote cannot be booked now (None: it can), for booking and for the pages that
+    say so before a form is shown."""
+    if quote.status != QuoteStatus.ACCEPTED:
+        return Conflict(
+            f"This quote is {words(quote.status)}, so it cannot be booked: "
+            "only an accepted quote can be."
+        )
+    return None
+
+
+def bookable_offer(session: DbSession, offer_id: int | None) -> Offer:
+    """A service in the public directory with a price, to be booked directly: NotFound for one
+    nobody may see, a 400 for a free one (there is nothing to pay for)."""
+    offer = session.get(Offer, offer_id) if offer_id is not None else None
+    if offer is None or not is_public(offer):
+        raise NotFound(OFFER_NOT_FOUND)
+    if offer.price_unit == "free":
+        raise ValidationFailed({"offer_id": "This service is free: there is nothing to book"})
+    return offer
+
+
 def _from_quote(session: DbSession, user: Any, quote_id: int) -> _Source:
     quote = session.get(Quote, quote_id)
     # Whose it is before what state it is in: someone else's quote is not found, whatever
     # its state.
     if quote is None or not may_request_for(session, user, quote.request.holder_id):
         raise NotFound("We could not find that quote.")
-    if quote.status != QuoteStatus.ACCEPTED:
-        raise Conflict(
-            f"This quote is {words(quote.status)}, so it cannot be booked: "
-            "only an accepted quote can be."
-        )
+    refused = quote_refusal(quote)
+    if refused is not None:
+        raise refused
     request = quote.request
     assert quote.unit_price_pence is not None  # an accepted quote has every term (CHECK)
     return _Source(
@@ -117,11 +141,7 @@ def _from_quote(session: DbSession, user: Any, quote_id: int) -> _Source:
 
 
 def _from_offer(session: DbSession, offer_id: int, holder_id: int | None) -> _Source:
-    offer = session.get(Offer, offer_id)
-    if offer is None or offer.status != "published":
-        raise NotFound("We could not find that service in the directory.")
-    if offer.price_unit == "free":
-        raise ValidationFailed({"offer_id": "This service is free: there is nothing to book"})
+    offer = bookable_offer(session, offer_id)
     if holder_id is None:
         raise ValidationFailed({"holder_id": "Say who the booking is for"})
     return _Source(

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from marketplace.audit.services import record as audit
 from marketplace.audit.services import record_read
-from marketplace.bookings import presenting, sessions
+from marketplace.bookings import presenting, services, sessions
 from marketplace.bookings.access import booking_for, session_for
 from marketplace.bookings.forms import BookingForm
 from marketplace.bookings.models import Booking, BookingSession
@@ -133,9 +133,9 @@ def book_quote(quote_id: int) -> Any:
     if booked is not None:
         flash("This quote is booked already: here is the booking.")
         return _to_booking(booked)
-    refusal = presenting.quote_refusal(item)
+    refusal = services.quote_refusal(item)
     if refusal is not None:
-        flash(refusal)
+        flash(refusal.message)
         return redirect(url_for("quotes.quote", quote_id=item.id))
     source = presenting.quote_source(item)
     return _book_page(
@@ -152,7 +152,7 @@ def book_quote(quote_id: int) -> Any:
 @require_any(*PLANNERS)
 def book_offer(offer_id: int) -> Any:
     user = _user()
-    offer = presenting.bookable_offer(db.session, offer_id)
+    offer = services.bookable_offer(db.session, offer_id)
     holder_id = parse_id(request.args.get("holder"))
     if holder_id is None:
         holders = holders_of(db.session, user)
@@ -164,7 +164,7 @@ def book_offer(offer_id: int) -> Any:
                 title="Who is the booking for?",
             )
         holder_id = holders[0].id
-    holder = planner_access(db.session, user, holder_id, presenting.OFFER_NOT_FOUND).holder
+    holder = planner_access(db.session, user, holder_id, services.OFFER_NOT_FOUND).holder
     streams = presenting.stream_options(db.session, holder.id)
     back = url_for("directory.offer", offer_id=offer.id)
     return _book_page(

@@ -391,8 +391,8 @@ def test_a_service_that_cannot_be_booked_directly_says_why(app, session):
         client.get(f"/offers/{free.id}/book"),
         client.post(f"/offers/{free.id}/book", data=_form(w, kind="one_off")),
     ):
-        assert response.status_code == 409
-        assert "This service is free: there is nothing to book." in page_text(response)
+        assert response.status_code == 400
+        assert "This service is free: there is nothing to book" in page_text(response)
     assert client.get(f"/offers/{hidden.id}/book").status_code == 404
     assert client.get("/offers/999999/book").status_code == 404
     assert _written() == before
