@@ -22,9 +22,13 @@ from marketplace.bookings import ledger
 from marketplace.bookings.access import session_for
 from marketplace.bookings.models import Booking, BookingSession
 from marketplace.bookings.schedule import starts_at
-from marketplace.clock import today, utcnow
+from marketplace.clock import date_text, today, utcnow
 from marketplace.errors import DomainError, Forbidden, InvalidTransition
 from marketplace.extensions import DbSession, affected_rows
+from marketplace.money import format_money
+from marketplace.notifications.services import notify
+from marketplace.plans.workflow import people_to_tell
+from marketplace.quotes.access import provider_people
 from marketplace.quotes.states import Side
 
 CANCELLED_ALREADY = "This booking is cancelled already."
@@ -115,11 +119,48 @@ def _checked(session: DbSession, user: Any, session_id: int, to: str) -> Booking
     return item
 
 
+def _tell_other_side(
+    session: DbSession, booking: Booking, actor: Any, side: Side, kind: str, text: str
+) -> None:
+    """Tell the other side of the booking what ``actor`` (on ``side``) did. Not committed."""
+    people = (
+        people_to_tell(session, booking.holder_id)
+        if side is Side.PROVIDER
+        else provider_people(session, booking)
+    )
+    notify(
+        session,
+        people,
+        kind=kind,
+        text=text,
+        endpoint="bookings.booking",
+        url_values={"booking_id": booking.id},
+        skip=actor,
+    )
+
+
+def _who(booking: Booking, side: Side) -> str:
+    return booking.provider_name if side is Side.PROVIDER else f"{booking.holder.name}'s side"
+
+
+def _the_session(item: BookingSession) -> str:
+    return f"the session of “{item.booking.description}” on {date_text(item.day)}"
+
+
 def deliver(session: DbSession, user: Any, session_id: int) -> BookingSession:
     """The provider says the session happened; the holder's side confirms it (or it lapses to
     confirmed). The money stays committed until then. Committed."""
     item = _checked(session, user, session_id, "delivered")
     _claim(session, item, "delivered", delivered_at=utcnow(), delivered_by_id=user.id)
+    _tell_other_side(
+        session,
+        item.booking,
+        user,
+        Side.PROVIDER,
+        "session_delivered",
+        f"{item.booking.provider_name} marked {_the_session(item)} delivered: confirm it, or "
+        "say it did not happen.",
+    )
     session.commit()
     session.refresh(item)
     return item
@@ -181,7 +222,8 @@ def lapse_due(session: DbSession, days: int) -> int:
 
 def missed(session: DbSession, user: Any, session_id: int, note: str = "") -> BookingSession:
     """Either side says the session did not happen: its price is released. Committed."""
-    item = _checked(session, user, session_id, "missed")
+    item, side = session_for(session, user, session_id)
+    _checked(session, user, session_id, "missed")
     lock_booking(session, item.booking_id)
     price = _claim(session, item, "missed", settled_at=utcnow(), settled_by_id=user.id, note=note)
     ledger.move(
@@ -192,6 +234,15 @@ def missed(session: DbSession, user: Any, session_id: int, note: str = "") -> Bo
         session_id=item.id,
         actor_id=user.id,
         note="Missed",
+    )
+    _tell_other_side(
+        session,
+        item.booking,
+        user,
+        side,
+        "session_missed",
+        f"{_who(item.booking, side)} said {_the_session(item)} did not happen: its "
+        f"{format_money(price)} is released.",
     )
     session.commit()
     session.refresh(item)
@@ -237,7 +288,16 @@ def cancel(session: DbSession, user: Any, session_id: int, note: str = "") -> Bo
     _checked(session, user, session_id, "cancelled")
     lock_booking(session, item.booking_id)
     session.refresh(item)  # its price now the booking is held
-    _cancel_one(session, item, side, user.id, note)
+    cost = _cancel_one(session, item, side, user.id, note)
+    charged = f" ({format_money(cost.charge_pence)} charged, late)" if cost.charge_pence else ""
+    _tell_other_side(
+        session,
+        item.booking,
+        user,
+        side,
+        "session_cancelled",
+        f"{_who(item.booking, side)} cancelled {_the_session(item)}{charged}.",
+    )
     session.commit()
     session.refresh(item)
     return item
@@ -304,6 +364,17 @@ def cancel_rest(
         for item in booking.sessions
         if item.status == "scheduled" and starts_at(item.day, booking.start_time) > now
     ]
+    charged = sum(cost.charge_pence for cost in costs)
+    _tell_other_side(
+        session,
+        booking,
+        user,
+        side,
+        "booking_cancelled",
+        f"{_who(booking, side)} cancelled “{booking.description}”: "
+        f"{len(costs)} session{'s' if len(costs) != 1 else ''} to come"
+        + (f" ({format_money(charged)} charged, late)." if charged else "."),
+    )
     session.commit()
     session.refresh(booking)
     return costs

@@ -14,7 +14,7 @@ from marketplace.bookings import ledger, sessions
 from marketplace.bookings.models import Booking, BookingSession, LedgerEntry
 from marketplace.bookings.services import create_booking
 from marketplace.budgets.models import BudgetStream
-from marketplace.clock import utcnow
+from marketplace.clock import date_text, utcnow
 from marketplace.errors import (
     Conflict,
     Forbidden,
@@ -289,6 +289,58 @@ def test_cancelling_the_rest_of_a_booking_releases_every_session_to_come(session
     with pytest.raises(InvalidTransition):
         sessions.cancel_rest(db.session, w.holder, booking, sessions.Side.REQUESTER)
     assert ledger.check(db.session)[1] == []
+
+
+def _told(kind: str) -> dict[int, str]:
+    return {
+        n.user_id: n.text
+        for n in db.session.scalars(select(Notification).where(Notification.kind == kind))
+    }
+
+
+def test_each_session_move_tells_the_other_side(session):
+    w = make_booking_world()
+    holder_side = {w.holder.id, w.representative.id, w.broker.id}
+    item = _today_booking(
+        w, quote_id=None, offer_id=w.aire_offer.id, holder_id=w.holder.id, stream_id=w.dp.id
+    ).sessions[0]
+    sessions.deliver(db.session, w.aire_staff, item.id)
+    told = _told("session_delivered")
+    assert set(told) == holder_side
+    assert told[w.holder.id] == (
+        f"Aire Valley Home Care marked the session of “Home care visits” on "
+        f"{date_text(item.day)} delivered: confirm it, or say it did not happen."
+    )
+    sessions.missed(db.session, w.representative, item.id, "Nobody came")
+    assert _told("session_missed") == {
+        w.aire_staff.id: f"Ada Holder's side said the session of “Home care visits” "
+        f"on {date_text(item.day)} did not happen: its £45.00 is released."
+    }
+
+    tomorrow = date.today() + timedelta(days=1)
+    late = create_booking(
+        db.session, w.broker, booking_input(w, kind="one_off", start_on=tomorrow)
+    ).sessions[0]
+    sessions.cancel(db.session, w.holder, late.id)
+    assert _told("session_cancelled") == {
+        w.aire_staff.id: f"Ada Holder's side cancelled the session of “Help getting up each "
+        f"morning” on {date_text(tomorrow)} (£43.00 charged, late)."
+    }
+
+    weekly = create_booking(
+        db.session,
+        w.broker,
+        booking_input(
+            w, quote_id=None, offer_id=w.kirk_offer.id, holder_id=w.holder.id, stream_id=w.dp.id
+        ),
+    )
+    sessions.cancel_rest(db.session, w.kirk_staff, weekly, sessions.Side.PROVIDER)
+    told = _told("booking_cancelled")
+    assert set(told) == holder_side
+    assert (
+        told[w.broker.id]
+        == "Kirkstall Care cancelled “Morning support at home”: 18 sessions to come."
+    )
 
 
 # --- the ledger ----------------------------------------------------------------------------------
