@@ -1,6 +1,7 @@
 """A listing's "Contact" button: a signed-in person writes to whoever answers for an offer, a
 personal assistant or an organisation; one conversation per person and listing; refusals write
-nothing. Also the "Ask for a quote" link on offers and PA profiles, for people who plan."""
+nothing. Also the "Ask for a quote" link on offers and PA profiles, and "Book at the listed
+price" on offers, for people who plan."""
 
 from __future__ import annotations
 
@@ -289,9 +290,12 @@ def test_people_who_plan_may_ask_for_a_quote_from_an_offer_or_a_pa(app, session,
     client = client_for(app, getattr(w, who))
     offer = _buttons(text(client.get(f"/offers/{w.aire_offer.id}")))
     assert offer["Ask for a quote"] == f"/quote-requests/new?offer={w.aire_offer.id}"
+    # … or book it at its listed price.
+    assert offer["Book at the listed price"] == f"/offers/{w.aire_offer.id}/book"
     pa = _buttons(text(client.get(f"/pas/{w.pa.id}")))
     assert pa["Ask for a quote"] == f"/quote-requests/new?pa={w.pa.id}"
-    assert "Ask for a quote" not in text(client.get(f"/offers/{w.free_offer.id}"))
+    free = text(client.get(f"/offers/{w.free_offer.id}"))
+    assert "Ask for a quote" not in free and "Book at the listed price" not in free
     assert "Ask for a quote" not in text(client.get(f"/organisations/{w.aire.id}"))
 
 
@@ -306,3 +310,4 @@ def test_only_people_who_plan_see_ask_for_a_quote(app, session, w, who):
     for path in (f"/offers/{w.aire_offer.id}", f"/pas/{w.pa.id}"):
         page = text(client.get(path))
         assert "Ask for a quote" not in page and "quote-requests" not in page, path
+        assert "Book at the listed price" not in page and "/book\"" not in page, path
