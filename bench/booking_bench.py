@@ -1,7 +1,8 @@
 """Booking benchmark: one-off bookings committed per second by concurrent clients, and whether
 any budget stream is overspent on the way.
 
-    .venv/bin/python -m bench.booking_bench [--clients 16] [--streams 1000] [--attempts 4000]
+    .venv/bin/python -m bench.booking_bench [--clients 16] [--processes 1] [--streams 1000]
+        [--attempts 4000]
     .venv/bin/python -m bench.booking_bench --database-url sqlite:////tmp/bookingbench.db
 
 Runs in its own database: PostgreSQL ``bookingbench`` by default (created if missing; its schema
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import multiprocessing
 import re
 import sys
 import tempfile
@@ -308,10 +310,11 @@ def naive_ledger() -> Iterator[None]:
     does (checks, rows, notifications) is the service's own, so the two runs differ only in how
     the money is moved. Stops if the service never called it (it moves money some other way
     now, and the baseline would measure the service itself)."""
-    calls = itertools.count()
+    calls = multiprocessing.get_context("fork").Value("i", 0)  # seen by forked clients too
 
     def counted(session: DbSession, stream_id: int, movement: ledger.Movement) -> bool:
-        next(calls)
+        with calls.get_lock():
+            calls.value += 1
         return naive_apply(session, stream_id, movement)
 
     conditional = ledger.apply
@@ -320,25 +323,43 @@ def naive_ledger() -> Iterator[None]:
         yield
     finally:
         ledger.apply = conditional
-    if next(calls) == 0:
+    if calls.value == 0:
         sys.exit("create_booking did not call ledger.apply: the naive baseline did not run")
 
 
-def run_clients(
-    app: Flask, engine: Engine, offer_id: int, attempts: list[Attempt], outcome: Outcome
-) -> None:
-    """Each client books its share of ``attempts`` in turn, as its holder, in its own session;
-    all start together. Fills in the outcome's counts, latencies, wall-clock and CPU seconds and
-    the statements sent."""
-    clients = outcome.clients
-    start_on = today()
+@dataclass
+class Share:
+    """What one process's clients did (a process's part of an Outcome)."""
+
+    booked: int = 0
+    refused: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    statements: int = 0
+    cpu_seconds: float = 0.0
+
+
+def _book_in_threads(
+    app: Flask,
+    engine: Engine,
+    offer_id: int,
+    attempts: list[Attempt],
+    clients: int,
+    start: Callable[[], Any],
+) -> Share:
+    """``clients`` threads of this process each book their share of ``attempts`` in turn, as
+    the holder, in their own session; they begin when ``start()`` returns (after every thread
+    has its connection). Counts the statements sent and this process's CPU time."""
+    share = Share()
     lock = threading.Lock()
-    barrier = threading.Barrier(clients + 1)
+    ready = threading.Barrier(clients + 1)
+    start_on = today()
 
     def client(number: int) -> None:
         booked, refused, errors, latencies = 0, 0, Counter[str](), []
         with app.app_context(), Session(engine) as session:
-            barrier.wait()
+            ready.wait()
+            ready.wait()  # the second time: everyone, in every process, goes
             for attempt in attempts[number::clients]:
                 began = time.perf_counter()
                 try:
@@ -367,10 +388,10 @@ def run_clients(
                     errors[type(error).__name__] += 1
                 latencies.append(time.perf_counter() - began)
         with lock:
-            outcome.booked += booked
-            outcome.refused += refused
-            outcome.errors.update(errors)
-            outcome.latencies.extend(latencies)
+            share.booked += booked
+            share.refused += refused
+            share.errors.update(errors)
+            share.latencies.extend(latencies)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
@@ -385,14 +406,92 @@ def run_clients(
         next(sent)  # one step, atomic under the GIL: no lock for the clients to wait on
 
     event.listen(engine, "before_cursor_execute", count)
-    barrier.wait()
-    began, cpu = time.perf_counter(), time.process_time()
+    ready.wait()
+    start()
+    cpu = time.process_time()
+    ready.wait()
     for thread in threads:
         thread.join()
-    outcome.seconds = time.perf_counter() - began
-    outcome.cpu_seconds = time.process_time() - cpu
+    share.cpu_seconds = time.process_time() - cpu
     event.remove(engine, "before_cursor_execute", count)
-    outcome.statements = next(sent)
+    share.statements = next(sent)
+    return share
+
+
+def _worker(
+    app: Flask,
+    offer_id: int,
+    attempts: list[Attempt],
+    clients: int,
+    go: Any,
+    results: Any,
+) -> None:
+    """A forked process's clients: its own connections (the parent's are not shared)."""
+    db.engine.dispose(close=False)
+    with app.app_context():
+        share = _book_in_threads(app, db.engine, offer_id, attempts, clients, go.wait)
+    results.put(share)
+
+
+def run_clients(
+    app: Flask,
+    engine: Engine,
+    offer_id: int,
+    attempts: list[Attempt],
+    outcome: Outcome,
+    processes: int = 1,
+) -> None:
+    """The outcome's clients book ``attempts``: as threads of this process, or spread over
+    ``processes`` forked processes (as a site runs several workers; threads of one interpreter
+    share one core's worth of Python). All start together. Fills in the outcome's counts,
+    latencies, wall-clock and CPU seconds and the statements sent."""
+    if processes <= 1:
+        began: list[float] = []
+        share = _book_in_threads(
+            app,
+            engine,
+            offer_id,
+            attempts,
+            outcome.clients,
+            lambda: began.append(time.perf_counter()),
+        )
+        outcome.seconds = time.perf_counter() - began[0]
+        shares = [share]
+    else:
+        forked = multiprocessing.get_context("fork")
+        go = forked.Barrier(processes + 1)
+        results = forked.Queue()
+        per_process = [outcome.clients // processes] * processes
+        for n in range(outcome.clients % processes):
+            per_process[n] += 1
+        workers, first = [], 0
+        for n, clients in enumerate(per_process):
+            # Each process takes whole clients' shares of the attempts, as the threads do.
+            mine = [
+                a for i, a in enumerate(attempts) if first <= i % outcome.clients < first + clients
+            ]
+            first += clients
+            workers.append(
+                forked.Process(
+                    target=_worker, args=(app, offer_id, mine, clients, go, results), name=f"b{n}"
+                )
+            )
+        engine.dispose(close=False)  # no connection of ours crosses the fork
+        for worker in workers:
+            worker.start()
+        go.wait()
+        started = time.perf_counter()
+        shares = [results.get() for _ in workers]
+        outcome.seconds = time.perf_counter() - started
+        for worker in workers:
+            worker.join()
+    for share in shares:
+        outcome.booked += share.booked
+        outcome.refused += share.refused
+        outcome.errors.update(share.errors)
+        outcome.latencies.extend(share.latencies)
+        outcome.statements += share.statements
+        outcome.cpu_seconds += share.cpu_seconds
 
 
 def check_streams(session: DbSession, outcome: Outcome) -> None:
@@ -445,7 +544,7 @@ def scenario(
     outcome = Outcome(name, way, args.clients, attempts)
     print(f"{name}, {way}: {attempts:,} bookings from {args.clients} clients …", file=sys.stderr)
     with book():
-        run_clients(app, db.engine, offer_id, plan, outcome)
+        run_clients(app, db.engine, offer_id, plan, outcome, args.processes)
     check_streams(db.session, outcome)
     db.session.remove()
     return outcome
@@ -473,6 +572,12 @@ def main() -> None:
     )
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="worker processes the clients are spread over (as a site runs several workers)",
+    )
     parser.add_argument("--streams", type=int, default=1000, help="holders in the spread run")
     parser.add_argument("--attempts", type=int, default=4000, help="bookings in the spread run")
     parser.add_argument("--contested-attempts", type=int, default=400)
@@ -480,6 +585,8 @@ def main() -> None:
     args = parser.parse_args()
     if min(args.clients, args.streams, args.attempts, args.contested_attempts) < 1:
         parser.error("--clients, --streams and the attempts must be at least 1")
+    if not 1 <= args.processes <= args.clients:
+        parser.error("--processes must be between 1 and --clients")
     if not 0 <= args.affordable <= args.contested_attempts:
         parser.error("--affordable must be between 0 and --contested-attempts")
     _database(args.database_url)
@@ -501,14 +608,15 @@ def main() -> None:
 def _report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
     backend = make_url(args.database_url).get_backend_name()
     print(
-        f"{backend}, {args.clients} clients. spread: {args.attempts:,} one-off bookings over "
+        f"{backend}, {args.clients} clients in {args.processes} "
+        f"process{'es' if args.processes != 1 else ''}. spread: {args.attempts:,} one-off bookings over "
         f"{args.streams:,} direct payments that afford them all; contested: "
         f"{args.contested_attempts:,} on one that affords {args.affordable}."
     )
     print(
         "booked/s: bookings committed a second; tried/s: attempts (booked or refused) a second;\n"
-        "p95 ms: an attempt's time; SQL: statements an attempt; CPU %: this process's CPU time\n"
-        "over the run's (100 is one core: the clients are threads of one interpreter);\n"
+        "p95 ms: an attempt's time; SQL: statements an attempt; CPU %: the clients' processes'\n"
+        "CPU time over the run's (100 is one core; threads of one interpreter share one);\n"
         "overspent, mismatches: streams, counted after the run; errors: anything not refused."
     )
     print(

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from marketplace.audit.services import record as audit
 from marketplace.bookings import ledger
@@ -103,7 +104,15 @@ def quote_refusal(quote: Quote) -> Conflict | None:
 def bookable_offer(session: DbSession, offer_id: int | None) -> Offer:
     """A service in the public directory with a price, to be booked directly: NotFound for one
     nobody may see, a 400 for a free one (there is nothing to pay for)."""
-    offer = session.get(Offer, offer_id) if offer_id is not None else None
+    offer = (
+        session.get(
+            Offer,
+            offer_id,
+            options=[joinedload(Offer.organisation), joinedload(Offer.pa_profile)],
+        )
+        if offer_id is not None
+        else None
+    )
     if offer is None or not is_public(offer):
         raise NotFound(OFFER_NOT_FOUND)
     if offer.price_unit == "free":
@@ -165,7 +174,7 @@ def _from_offer(session: DbSession, offer_id: int, holder_id: int | None) -> _So
 def _stream(session: DbSession, holder_id: int, stream_id: int | None) -> BudgetStream | None:
     if stream_id is None:
         return None
-    stream = session.get(BudgetStream, stream_id)
+    stream = session.get(BudgetStream, stream_id, options=[joinedload(BudgetStream.budget)])
     if stream is None or stream.budget.holder_id != holder_id:
         return None
     return stream
