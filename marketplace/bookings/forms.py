@@ -11,12 +11,20 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
+from wtforms.validators import StopValidation
 
+from marketplace.bookings.models import Booking
 from marketplace.bookings.presenting import KINDS
-from marketplace.bookings.services import BookingInput
+from marketplace.bookings.services import Amendment, BookingInput
+from marketplace.clock import today
 from marketplace.directory import vocab as directory_vocab
 from marketplace.forms import select_field
-from marketplace.listings.fields import GovDateField, MultiCheckboxField, _TextParsedField
+from marketplace.listings.fields import (
+    GovDateField,
+    MultiCheckboxField,
+    PoundsField,
+    _TextParsedField,
+)
 from marketplace.plans.forms import QuantityField
 from marketplace.quotes.presenting import parse_id
 
@@ -81,4 +89,44 @@ class BookingForm(FlaskForm):
             start_on=self.start_on.data,
             end_on=self.end_on.data,
             quantity_hundredths=self.quantity_hundredths.data,
+        )
+
+
+class AmendForm(FlaskForm):
+    """A change to the sessions still to come: how much each holds, the price per unit, and the
+    day it starts. Field names are ``Amendment``'s."""
+
+    quantity_hundredths = QuantityField("How much each session")
+    unit_price_pence = PoundsField("Price")
+    from_day = GovDateField(
+        "Date of the change", required="Enter the date of the first session it applies to"
+    )
+    submit = SubmitField("Change the booking", widget=GovSubmitInput())
+
+    # Left empty, each is asked for (an empty box is not "keep it as it is").
+    def validate_quantity_hundredths(self, field: Any) -> None:
+        if field.data is None and not field.errors:
+            raise StopValidation("Enter how much each session holds, like 2 or 1.5")
+
+    def validate_unit_price_pence(self, field: Any) -> None:
+        if field.data is None and not field.errors:
+            raise StopValidation("Enter the price in pounds, like 21.50")
+
+    @classmethod
+    def for_booking(cls, booking: Booking) -> AmendForm:
+        """Showing the booking as it is, from today."""
+        return cls(
+            formdata=None,
+            data={
+                "quantity_hundredths": booking.quantity_hundredths,
+                "unit_price_pence": booking.unit_price_pence,
+                "from_day": today(),
+            },
+        )
+
+    def to_amendment(self) -> Amendment:
+        return Amendment(
+            quantity_hundredths=self.quantity_hundredths.data,
+            unit_price_pence=self.unit_price_pence.data,
+            from_day=self.from_day.data,
         )

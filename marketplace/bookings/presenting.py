@@ -27,7 +27,7 @@ from marketplace.clock import date_text, today, utcnow
 from marketplace.directory.models import Offer, PAProfile
 from marketplace.extensions import DbSession
 from marketplace.holders.access import visible_holder_ids
-from marketplace.money import cost_per_occurrence, format_money
+from marketplace.money import cost_per_occurrence, format_money, format_quantity
 from marketplace.packages.builder import LINE_UNIT_OF_PRICE
 from marketplace.plans.common import year_label
 from marketplace.plans.costing import stream_phrase
@@ -35,6 +35,7 @@ from marketplace.quotes.access import PROVIDER_ROLES
 from marketplace.quotes.models import Quote
 from marketplace.quotes.requests import PLANNER_ROLES
 from marketplace.quotes.states import Side
+from marketplace.quotes.telling import each
 
 DAY_NAMES = dict(
     zip(
@@ -426,6 +427,31 @@ def summary(data: BookingInput, source: Source, streams: list[BudgetStream]) -> 
         return None
     each = cost_per_occurrence(source.unit_price_pence, quantity)
     return Summary(len(days), days[0], days[-1], each, each * len(days), stream)
+
+
+def session_price(booking: Booking) -> int:
+    """What one session costs as the booking now is (its sessions to come are at this)."""
+    return cost_per_occurrence(booking.unit_price_pence, booking.quantity_hundredths)
+
+
+def amended_text(booking: Booking, delta: int) -> str:
+    """What changing the sessions to come did to the money."""
+    each = per_unit_text(booking)
+    if delta > 0:
+        moved = f"{format_money(delta)} more is committed from {stream_phrase(booking.stream)}"
+    elif delta < 0:
+        moved = f"{format_money(-delta)} is released back to {stream_phrase(booking.stream)}"
+    else:
+        moved = "the money committed is the same"
+    return f"Changed: the sessions to come are {each}; {moved}."
+
+
+def per_unit_text(booking: Booking) -> str:
+    """'2 hours at £21.50 an hour' (as a booking now is)."""
+    return (
+        f"{format_quantity(booking.quantity_hundredths)} {booking.unit} at "
+        f"{format_money(booking.unit_price_pence)} {each(booking.unit)}"
+    )
 
 
 def booked_text(booking: Booking) -> str:

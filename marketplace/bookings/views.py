@@ -20,7 +20,7 @@ from marketplace.audit.services import record as audit
 from marketplace.audit.services import record_read
 from marketplace.bookings import presenting, services, sessions
 from marketplace.bookings.access import booking_for, session_for
-from marketplace.bookings.forms import BookingForm
+from marketplace.bookings.forms import AmendForm, BookingForm
 from marketplace.bookings.models import Booking, BookingSession
 from marketplace.bookings.services import BookingInput, create_booking
 from marketplace.budgets.models import BudgetStream
@@ -326,6 +326,49 @@ def cancel_rest(booking_id: int) -> Any:
     )
     record_read(db.session, user, "booking", item.id, item.holder_id)
     return html
+
+
+@bp.route("/bookings/<int:booking_id>/change", methods=["GET", "POST"])
+@login_required
+def amend(booking_id: int) -> Any:
+    """Change the hours (or units) or the price of the sessions still to come: the budget is
+    checked again (a rise is committed or refused whole; a fall is released)."""
+    user = _user()
+    item, side = booking_for(db.session, user, booking_id)
+    if side is not Side.REQUESTER:
+        raise NotFound("Not found.")  # the provider changes nothing here: they are told
+    if item.status != "active":
+        flash(sessions.CANCELLED_ALREADY)
+        return _to_booking(booking_id)
+    status = 200
+    if request.method == "GET":
+        form = AmendForm.for_booking(item)
+    else:
+        form = AmendForm()
+        status = 400
+        if form.validate_on_submit():
+            try:
+                delta = services.amend_booking(db.session, user, item.id, form.to_amendment())
+            except InsufficientBudget as error:
+                form.quantity_hundredths.errors = [*form.quantity_hundredths.errors, error.message]
+                status = 409
+            except InvalidTransition as error:
+                flash(error.message)
+                return _to_booking(booking_id)
+            except DomainError as error:
+                show_refusal(form, error, {})
+            else:
+                flash(presenting.amended_text(item, delta), "success")
+                return _to_booking(booking_id)
+    html = _render(
+        "bookings/amend.html",
+        booking=item,
+        form=form,
+        price=per_unit(item.unit_price_pence, item.unit),
+        title="Change the sessions to come",
+    )
+    record_read(db.session, user, "booking", item.id, item.holder_id)
+    return html, status
 
 
 # --- the list -------------------------------------------------------------------------------------

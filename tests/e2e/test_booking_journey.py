@@ -173,8 +173,8 @@ def test_broker_books_weekly_provider_delivers_holder_confirms_money_is_spent(
 
 def test_the_other_booking_pages_pass_axe(app, browser, live_server):
     """The pages the journey does not pass through: choosing whom a service is for and its
-    form, every session a page at a time, and the two cancel pages (with the warning of a
-    session that happened and is not settled)."""
+    form, every session a page at a time, the two cancel pages (with the warning of a session
+    that happened and is not settled) and changing the sessions to come."""
     with app.app_context():
         w = make_booking_world(dp_pence=5_000_000)
         link_broker(w.other_holder, w.broker)
@@ -215,5 +215,20 @@ def test_the_other_booking_pages_pass_axe(app, browser, live_server):
         expect(page.locator("#what-it-costs")).to_contain_text("is released back to")
         visit(page, f"/bookings/{world['booking']}/cancel")
         expect(page.locator(".govuk-warning-text")).to_contain_text("not marked delivered")
+        # Changing the sessions to come: refused first (no price), then changed.
+        visit(page, f"/bookings/{world['booking']}")
+        page.get_by_role("link", name="Change the hours or price of the sessions to come").click()
+        visit(page)
+        page.fill("#quantity_hundredths", "3")
+        page.fill("#unit_price_pence", "")
+        page.get_by_role("button", name="Change the booking").click()
+        visit(page)
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the price in pounds")
+        page.fill("#unit_price_pence", "21.50")
+        page.get_by_role("button", name="Change the booking").click()
+        visit(page)
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(
+            "Changed: the sessions to come are 3 hours at £21.50 an hour"
+        )
     finally:
         context.close()
