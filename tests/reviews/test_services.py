@@ -116,8 +116,10 @@ def test_a_booking_with_no_session_confirmed_cannot_be_reviewed(session):
         with pytest.raises(Conflict) as refused:
             review(who, booking)
         assert refused.value.message == NOT_DELIVERED_YET and refused.value.status_code == 409
-    # Delivered but not yet confirmed: still not.
+    assert written() == before
+    # Delivered but not yet confirmed (the holder's side is told so): still not.
     sessions.deliver(db.session, w.aire_staff, booking.sessions[0].id)
+    before = written()
     with pytest.raises(Conflict):
         review(w.holder, booking)
     assert written() == before
