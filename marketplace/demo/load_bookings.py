@@ -56,12 +56,15 @@ def _graces_home_help(loader: Loader) -> None:
     ):
         loader.report.found["bookings"] += 1
         return
-    # The line's days, with today's among them (so today's session has happened); the line's
-    # weekly quantity shared between them, so the booking costs what the line does.
-    days = list(line.days) or ["mon", "thu"]
-    if WEEKDAYS[today().weekday()] not in days:
-        days[0] = WEEKDAYS[today().weekday()]
-    days = sorted(set(days), key=WEEKDAYS.index)
+    # The line's weekly quantity shared between visits of at least an hour (in quarter hours)
+    # on the line's days, with today's among them (so today's session can be delivered): the
+    # booking costs no more than the line does.
+    weekly = line.quantity_hundredths
+    visits = max(1, min(len(line.days) or 2, weekly // 100))
+    days = [WEEKDAYS[today().weekday()]]
+    days += [day for day in line.days or WEEKDAYS if day not in days][: visits - 1]
+    days = sorted(days, key=WEEKDAYS.index)
+    each = max(25, weekly // len(days) // 25 * 25)
     booking = create_booking(
         session,
         grace,
@@ -72,10 +75,10 @@ def _graces_home_help(loader: Loader) -> None:
             line_id=line.id,
             kind="weekly",
             days=days,
-            start_time=time(0, 5),
+            start_time=time(8, 0),
             start_on=today(),
             end_on=None,  # to the end of the plan year
-            quantity_hundredths=max(1, line.quantity_hundredths // len(days)),
+            quantity_hundredths=each,
         ),
     )
     loader.report.added["bookings"] += 1
