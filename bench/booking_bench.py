@@ -427,8 +427,8 @@ def _worker(
     results: Any,
 ) -> None:
     """A forked process's clients: its own connections (the parent's are not shared)."""
-    db.engine.dispose(close=False)
     with app.app_context():
+        db.engine.dispose(close=False)
         share = _book_in_threads(app, db.engine, offer_id, attempts, clients, go.wait)
     results.put(share)
 
@@ -459,7 +459,7 @@ def run_clients(
         shares = [share]
     else:
         forked = multiprocessing.get_context("fork")
-        go = forked.Barrier(processes + 1)
+        go = forked.Barrier(processes + 1, timeout=300)  # a worker that died: stop, not hang
         results = forked.Queue()
         per_process = [outcome.clients // processes] * processes
         for n in range(outcome.clients % processes):
@@ -476,15 +476,17 @@ def run_clients(
                     target=_worker, args=(app, offer_id, mine, clients, go, results), name=f"b{n}"
                 )
             )
-        engine.dispose(close=False)  # no connection of ours crosses the fork
+        engine.dispose()  # no connection of ours crosses the fork
         for worker in workers:
             worker.start()
         go.wait()
         started = time.perf_counter()
-        shares = [results.get() for _ in workers]
+        shares = [results.get(timeout=3600) for _ in workers]
         outcome.seconds = time.perf_counter() - started
         for worker in workers:
             worker.join()
+        if any(worker.exitcode for worker in workers):
+            sys.exit("a client process failed: see its traceback above")
     for share in shares:
         outcome.booked += share.booked
         outcome.refused += share.refused

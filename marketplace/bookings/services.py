@@ -24,7 +24,14 @@ from marketplace.budgets.models import Budget, BudgetStream
 from marketplace.clock import date_text, start_date_error, today
 from marketplace.directory.models import Offer
 from marketplace.directory.services import is_public
-from marketplace.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from marketplace.errors import (
+    Conflict,
+    Forbidden,
+    InsufficientBudget,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from marketplace.extensions import DbSession
 from marketplace.money import (
     MAX_QUANTITY_HUNDREDTHS,
@@ -376,6 +383,10 @@ def amend_booking(session: DbSession, user: Any, booking_id: int, change: Amendm
     if errors:
         raise ValidationFailed(errors)
     lock_booking(session, booking.id)  # first write: no move or other change comes between
+    # Cancelled meanwhile (the lock waited for that transaction): nothing to change.
+    if session.scalar(select(Booking.status).where(Booking.id == booking.id)) != "active":
+        session.rollback()
+        raise InvalidTransition("cancelled", "amended", message="This booking is cancelled.")
     audit(session, user, "amend", "booking", booking.id, booking.holder_id)
     each = cost_per_occurrence(price, quantity)
     before = dict(
@@ -392,14 +403,18 @@ def amend_booking(session: DbSession, user: Any, booking_id: int, change: Amendm
         raise ValidationFailed({"from_day": "No session is still to come from that day"})
     delta = each * len(before) - sum(before.values())
     movement = ledger.commit(delta) if delta >= 0 else ledger.release(-delta)
-    ledger.move(
-        session,
-        booking.stream_id,
-        movement,
-        booking_id=booking.id,
-        actor_id=user.id,
-        note=f"Changed from {date_text(start)}",
-    )
+    try:
+        ledger.move(
+            session,
+            booking.stream_id,
+            movement,
+            booking_id=booking.id,
+            actor_id=user.id,
+            note=f"Changed from {date_text(start)}",
+        )
+    except InsufficientBudget:
+        session.rollback()  # the lock and the audit row too: nothing was changed
+        raise
     session.execute(
         update(BookingSession)
         .where(BookingSession.id.in_(list(before)))

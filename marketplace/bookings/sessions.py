@@ -111,12 +111,15 @@ def allowed_moves(item: BookingSession, side: Side) -> list[str]:
     return [to for to in _FROM if refusal(item, side, to) is None]
 
 
-def _checked(session: DbSession, user: Any, session_id: int, to: str) -> BookingSession:
+def _checked(
+    session: DbSession, user: Any, session_id: int, to: str
+) -> tuple[BookingSession, Side]:
+    """The session and the user's side, when that side may move it to ``to`` now."""
     item, side = session_for(session, user, session_id)
     refused = refusal(item, side, to)
     if refused is not None:
         raise refused
-    return item
+    return item, side
 
 
 def _tell_other_side(
@@ -150,7 +153,7 @@ def _the_session(item: BookingSession) -> str:
 def deliver(session: DbSession, user: Any, session_id: int) -> BookingSession:
     """The provider says the session happened; the holder's side confirms it (or it lapses to
     confirmed). The money stays committed until then. Committed."""
-    item = _checked(session, user, session_id, "delivered")
+    item, _side = _checked(session, user, session_id, "delivered")
     _claim(session, item, "delivered", delivered_at=utcnow(), delivered_by_id=user.id)
     _tell_other_side(
         session,
@@ -183,7 +186,7 @@ def _spend(
 def confirm(session: DbSession, user: Any, session_id: int) -> BookingSession:
     """The holder's side confirms a delivered session: its price moves from committed to spent.
     Committed."""
-    item = _checked(session, user, session_id, "confirmed")
+    item, _side = _checked(session, user, session_id, "confirmed")
     price = _claim(session, item, "confirmed", settled_at=utcnow(), settled_by_id=user.id)
     _spend(session, item, price, user.id, "Delivered and confirmed")
     session.commit()
@@ -222,8 +225,7 @@ def lapse_due(session: DbSession, days: int) -> int:
 
 def missed(session: DbSession, user: Any, session_id: int, note: str = "") -> BookingSession:
     """Either side says the session did not happen: its price is released. Committed."""
-    item, side = session_for(session, user, session_id)
-    _checked(session, user, session_id, "missed")
+    item, side = _checked(session, user, session_id, "missed")
     lock_booking(session, item.booking_id)
     price = _claim(session, item, "missed", settled_at=utcnow(), settled_by_id=user.id, note=note)
     ledger.move(
@@ -284,8 +286,7 @@ def lock_booking(session: DbSession, booking_id: int) -> None:
 def cancel(session: DbSession, user: Any, session_id: int, note: str = "") -> BookingSession:
     """Cancel one session before it starts: released, less any late charge (spent).
     Committed."""
-    item, side = session_for(session, user, session_id)
-    _checked(session, user, session_id, "cancelled")
+    item, side = _checked(session, user, session_id, "cancelled")
     lock_booking(session, item.booking_id)
     session.refresh(item)  # its price now the booking is held
     cost = _cancel_one(session, item, side, user.id, note)
@@ -372,7 +373,11 @@ def cancel_rest(
         side,
         "booking_cancelled",
         f"{_who(booking, side)} cancelled “{booking.description}”: "
-        f"{len(costs)} session{'s' if len(costs) != 1 else ''} to come"
+        + (
+            f"{len(costs)} session{'s' if len(costs) != 1 else ''} to come"
+            if costs
+            else "no sessions were still to come"
+        )
         + (f" ({format_money(charged)} charged, late)." if charged else "."),
     )
     session.commit()

@@ -64,7 +64,7 @@ def _graces_home_help(loader: Loader) -> None:
     days = [WEEKDAYS[today().weekday()]]
     days += [day for day in line.days or WEEKDAYS if day not in days][: visits - 1]
     days = sorted(days, key=WEEKDAYS.index)
-    each = max(25, weekly // len(days) // 25 * 25)
+    each = weekly // len(days) // 25 * 25 or max(1, weekly // len(days))
     booking = create_booking(
         session,
         grace,

@@ -118,7 +118,9 @@ def distance_km(request: QuoteRequest, quote: Quote) -> float | None:
 def _left_for_line(request: QuoteRequest, stream: BudgetStream) -> int:
     """What the stream has left for this line: what it has left for the plan (plans.costing:
     money on the plan's own lines' bookings is not taken twice) less what the draft plan's other
-    lines on it cost over the year."""
+    lines on it cost over the year. A booking already made for this line counts as the line's
+    cost, i.e. the quote is taken to replace it: booking the quote beside it is still checked
+    against the stream's real balance (bookings.ledger) and refused if it does not fit."""
     plan = request.plan
     if plan is None:
         return stream.remaining_pence

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.audit.models import AuditEvent
 from marketplace.bookings import ledger, sessions
 from marketplace.bookings.models import Booking, BookingSession, LedgerEntry
 from marketplace.bookings.services import create_booking
@@ -44,7 +45,14 @@ def _state() -> tuple[Any, ...]:
         tuple(db.session.execute(select(BookingSession.price_pence).order_by(BookingSession.id))),
         db.session.scalar(select(func.count()).select_from(LedgerEntry)),
         tuple(db.session.execute(select(BudgetStream.committed_pence, BudgetStream.spent_pence))),
-        tuple(db.session.execute(select(Booking.quantity_hundredths, Booking.unit_price_pence))),
+        tuple(
+            db.session.execute(
+                select(Booking.quantity_hundredths, Booking.unit_price_pence, Booking.updated_at)
+            )
+        ),
+        db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "amend")
+        ),
     )
 
 

@@ -109,6 +109,19 @@ def test_money_booked_beside_the_plan_is_not_there_to_plan_with(session):
     )
 
 
+def test_a_lines_booking_paid_from_another_stream_is_not_the_lines_cost(session):
+    w, annual = _exact_world()
+    managed = next(s for s in w.budget.streams if s.kind == "managed")
+    # The line is paid by the direct payment; this booking for it is paid by the managed budget.
+    create_booking(db.session, w.broker, booking_input(w, stream_id=managed.id))
+    plan = _plan(w.plan.id)
+    dp = _dp_cost(plan)
+    assert (dp.booked_for_lines_pence, dp.available_pence) == (0, annual)
+    [on_managed] = [item for item in plan_costs(plan).streams if item.stream.id == managed.id]
+    assert on_managed.booked_for_lines_pence == 0
+    assert on_managed.available_pence == on_managed.stream.total_pence - 18 * SESSION_PRICE
+
+
 def test_a_lines_bookings_count_up_to_its_yearly_cost_and_beyond_it_against_the_plan(session):
     w, _annual = _exact_world()
     create_booking(db.session, w.broker, booking_input(w))  # 18 sessions, £774.00
