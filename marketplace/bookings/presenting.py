@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, case, false, func, select
 
 from marketplace.bookings.models import Booking, BookingSession
 from marketplace.bookings.schedule import WEEKDAYS, session_days, starts_at
-from marketplace.bookings.services import DEFAULT_START, BookingInput
+from marketplace.bookings.services import DEFAULT_START, BookingInput, BookingSource
 from marketplace.bookings.sessions import (
     Cancellation,
     allowed_moves,
@@ -28,7 +28,6 @@ from marketplace.directory.models import Offer, PAProfile
 from marketplace.extensions import DbSession
 from marketplace.holders.access import visible_holder_ids
 from marketplace.money import cost_per_occurrence, format_money, format_quantity
-from marketplace.packages.builder import LINE_UNIT_OF_PRICE
 from marketplace.plans.common import year_label
 from marketplace.plans.costing import stream_phrase
 from marketplace.quotes.access import PROVIDER_ROLES
@@ -281,48 +280,6 @@ def rest_cancelled_text(booking: Booking, cost: RestCost) -> str:
 # --- booking: the form's start and its summary ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Source:
-    """What is being booked, as the form shows it: with whom, what, and the price per unit."""
-
-    holder_id: int
-    holder_name: str
-    provider_name: str
-    description: str
-    unit: str
-    unit_price_pence: int
-    notice_hours: int
-    late_cancel_bp: int
-
-
-def quote_source(quote: Quote) -> Source:
-    asked = quote.request
-    assert quote.unit_price_pence is not None  # an accepted quote has every term (CHECK)
-    return Source(
-        holder_id=asked.holder_id,
-        holder_name=asked.holder.name,
-        provider_name=quote.provider_name,
-        description=asked.description,
-        unit=asked.unit,
-        unit_price_pence=quote.unit_price_pence,
-        notice_hours=quote.notice_hours or 0,
-        late_cancel_bp=quote.late_cancel_bp or 0,
-    )
-
-
-def offer_source(offer: Offer, holder: Any) -> Source:
-    return Source(
-        holder_id=holder.id,
-        holder_name=holder.name,
-        provider_name=offer.provider_name,
-        description=offer.title,
-        unit=LINE_UNIT_OF_PRICE.get(offer.price_unit, "items"),
-        unit_price_pence=offer.price_pence,
-        notice_hours=0,
-        late_cancel_bp=0,
-    )
-
-
 def stream_options(session: DbSession, holder_id: int) -> list[BudgetStream]:
     """The holder's budget streams that can still pay: those of plan years not yet over."""
     return list(
@@ -406,7 +363,9 @@ class Summary:
         return self.total_pence - self.stream.remaining_pence
 
 
-def summary(data: BookingInput, source: Source, streams: list[BudgetStream]) -> Summary | None:
+def summary(
+    data: BookingInput, source: BookingSource, streams: list[BudgetStream]
+) -> Summary | None:
     """The booking the form describes, worked out as the service would (None while a field it
     needs is missing or wrong): its sessions up to the end date or the plan year's end."""
     stream = next((s for s in streams if s.id == data.stream_id), None)

@@ -19,7 +19,7 @@ from marketplace.bookings import ledger
 from marketplace.bookings.access import booking_for
 from marketplace.bookings.models import BOOKING_KINDS, Booking, BookingSession
 from marketplace.bookings.schedule import WEEKDAYS, session_days
-from marketplace.bookings.sessions import lock_booking
+from marketplace.bookings.sessions import lock_booking, tell_other_side
 from marketplace.budgets.models import Budget, BudgetStream
 from marketplace.clock import date_text, start_date_error, today
 from marketplace.directory.models import Offer
@@ -39,11 +39,10 @@ from marketplace.money import (
     format_money,
     format_quantity,
 )
-from marketplace.notifications.services import notify
 from marketplace.packages.builder import LINE_UNIT_OF_PRICE
 from marketplace.plans.costing import stream_phrase
 from marketplace.plans.models import PlanLine
-from marketplace.quotes.access import may_request_for, provider_people
+from marketplace.quotes.access import may_request_for
 from marketplace.quotes.answers import price_error
 from marketplace.quotes.models import Quote
 from marketplace.quotes.states import QuoteStatus, Side, words
@@ -73,8 +72,9 @@ class BookingInput:
 
 
 @dataclass(frozen=True)
-class _Source:
-    """Who is booked at what price and terms, whichever the booking is made from."""
+class BookingSource:
+    """Who is booked at what price and terms, whichever the booking is made from (the booking
+    form shows these too)."""
 
     holder_id: int
     organisation_id: int | None
@@ -127,18 +127,11 @@ def bookable_offer(session: DbSession, offer_id: int | None) -> Offer:
     return offer
 
 
-def _from_quote(session: DbSession, user: Any, quote_id: int) -> _Source:
-    quote = session.get(Quote, quote_id)
-    # Whose it is before what state it is in: someone else's quote is not found, whatever
-    # its state.
-    if quote is None or not may_request_for(session, user, quote.request.holder_id):
-        raise NotFound("We could not find that quote.")
-    refused = quote_refusal(quote)
-    if refused is not None:
-        raise refused
+def source_of_quote(quote: Quote) -> BookingSource:
+    """What booking this (accepted) quote books: its holder, provider, price and terms."""
     request = quote.request
     assert quote.unit_price_pence is not None  # an accepted quote has every term (CHECK)
-    return _Source(
+    return BookingSource(
         holder_id=request.holder_id,
         organisation_id=quote.organisation_id,
         pa_profile_id=quote.pa_profile_id,
@@ -156,11 +149,9 @@ def _from_quote(session: DbSession, user: Any, quote_id: int) -> _Source:
     )
 
 
-def _from_offer(session: DbSession, offer_id: int, holder_id: int | None) -> _Source:
-    offer = bookable_offer(session, offer_id)
-    if holder_id is None:
-        raise ValidationFailed({"holder_id": "Say who the booking is for"})
-    return _Source(
+def source_of_offer(offer: Offer, holder_id: int) -> BookingSource:
+    """What booking this service books for the holder, at its listed price (no notice terms)."""
+    return BookingSource(
         holder_id=holder_id,
         organisation_id=offer.organisation_id,
         pa_profile_id=offer.pa_profile_id,
@@ -178,6 +169,25 @@ def _from_offer(session: DbSession, offer_id: int, holder_id: int | None) -> _So
     )
 
 
+def _from_quote(session: DbSession, user: Any, quote_id: int) -> BookingSource:
+    quote = session.get(Quote, quote_id)
+    # Whose it is before what state it is in: someone else's quote is not found, whatever
+    # its state.
+    if quote is None or not may_request_for(session, user, quote.request.holder_id):
+        raise NotFound("We could not find that quote.")
+    refused = quote_refusal(quote)
+    if refused is not None:
+        raise refused
+    return source_of_quote(quote)
+
+
+def _from_offer(session: DbSession, offer_id: int, holder_id: int | None) -> BookingSource:
+    offer = bookable_offer(session, offer_id)
+    if holder_id is None:
+        raise ValidationFailed({"holder_id": "Say who the booking is for"})
+    return source_of_offer(offer, holder_id)
+
+
 def _stream(session: DbSession, holder_id: int, stream_id: int | None) -> BudgetStream | None:
     if stream_id is None:
         return None
@@ -188,7 +198,7 @@ def _stream(session: DbSession, holder_id: int, stream_id: int | None) -> Budget
 
 
 def _check(
-    session: DbSession, data: BookingInput, source: _Source
+    session: DbSession, data: BookingInput, source: BookingSource
 ) -> tuple[BudgetStream, list[date], int]:
     """(the stream, the session days, pence per session), or ValidationFailed naming each
     field that is wrong."""
@@ -322,18 +332,15 @@ def create_booking(session: DbSession, user: Any, data: BookingInput) -> Booking
         note="Booked",
     )
     audit(session, user, "create", "booking", booking.id, booking.holder_id)
-    notify(
+    tell_other_side(
         session,
-        provider_people(session, booking),
-        kind="booking_made",
-        text=(
-            f"{booking.holder.name} booked “{booking.description}”: {len(days)} "
-            f"session{'s' if len(days) != 1 else ''} from {date_text(days[0])}, "
-            f"{format_money(total)} in all."
-        ),
-        endpoint="bookings.booking",
-        url_values={"booking_id": booking.id},
-        skip=user,
+        booking,
+        user,
+        Side.REQUESTER,
+        "booking_made",
+        f"{booking.holder.name} booked “{booking.description}”: {len(days)} "
+        f"session{'s' if len(days) != 1 else ''} from {date_text(days[0])}, "
+        f"{format_money(total)} in all.",
     )
     session.commit()
     return booking
@@ -427,18 +434,15 @@ def amend_booking(session: DbSession, user: Any, booking_id: int, change: Amendm
         .values(quantity_hundredths=quantity, unit_price_pence=price)
         .execution_options(synchronize_session=False)
     )
-    notify(
+    tell_other_side(
         session,
-        provider_people(session, booking),
-        kind="booking_amended",
-        text=(
-            f"{booking.holder.name}'s side changed “{booking.description}” from "
-            f"{date_text(start)}: {format_quantity(quantity)} {booking.unit} at "
-            f"{format_money(price)} each time ({len(before)} sessions)."
-        ),
-        endpoint="bookings.booking",
-        url_values={"booking_id": booking.id},
-        skip=user,
+        booking,
+        user,
+        Side.REQUESTER,
+        "booking_amended",
+        f"{booking.holder.name}'s side changed “{booking.description}” from "
+        f"{date_text(start)}: {format_quantity(quantity)} {booking.unit} at "
+        f"{format_money(price)} each time ({len(before)} sessions).",
     )
     session.commit()
     session.refresh(booking)

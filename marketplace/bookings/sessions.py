@@ -122,7 +122,7 @@ def _checked(
     return item, side
 
 
-def _tell_other_side(
+def tell_other_side(
     session: DbSession, booking: Booking, actor: Any, side: Side, kind: str, text: str
 ) -> None:
     """Tell the other side of the booking what ``actor`` (on ``side``) did. Not committed."""
@@ -155,7 +155,7 @@ def deliver(session: DbSession, user: Any, session_id: int) -> BookingSession:
     confirmed). The money stays committed until then. Committed."""
     item, _side = _checked(session, user, session_id, "delivered")
     _claim(session, item, "delivered", delivered_at=utcnow(), delivered_by_id=user.id)
-    _tell_other_side(
+    tell_other_side(
         session,
         item.booking,
         user,
@@ -237,7 +237,7 @@ def missed(session: DbSession, user: Any, session_id: int, note: str = "") -> Bo
         actor_id=user.id,
         note="Missed",
     )
-    _tell_other_side(
+    tell_other_side(
         session,
         item.booking,
         user,
@@ -291,7 +291,7 @@ def cancel(session: DbSession, user: Any, session_id: int, note: str = "") -> Bo
     session.refresh(item)  # its price now the booking is held
     cost = _cancel_one(session, item, side, user.id, note)
     charged = f" ({format_money(cost.charge_pence)} charged, late)" if cost.charge_pence else ""
-    _tell_other_side(
+    tell_other_side(
         session,
         item.booking,
         user,
@@ -366,7 +366,7 @@ def cancel_rest(
         if item.status == "scheduled" and starts_at(item.day, booking.start_time) > now
     ]
     charged = sum(cost.charge_pence for cost in costs)
-    _tell_other_side(
+    tell_other_side(
         session,
         booking,
         user,

@@ -22,7 +22,7 @@ from marketplace.bookings import presenting, services, sessions
 from marketplace.bookings.access import booking_for, session_for
 from marketplace.bookings.forms import AmendForm, BookingForm
 from marketplace.bookings.models import Booking, BookingSession
-from marketplace.bookings.services import BookingInput, create_booking
+from marketplace.bookings.services import BookingInput, BookingSource, create_booking
 from marketplace.budgets.models import BudgetStream
 from marketplace.clock import date_text
 from marketplace.errors import (
@@ -66,7 +66,7 @@ def _to_booking(booking_id: int) -> Any:
 
 def _book(
     form: BookingForm,
-    source: presenting.Source,
+    source: BookingSource,
     streams: list[BudgetStream],
     make_input: Callable[[], BookingInput],
     context: dict[str, Any],
@@ -96,7 +96,8 @@ def _book(
 
 
 def _book_page(
-    source: presenting.Source,
+    source: BookingSource,
+    holder_name: str,
     streams: list[BudgetStream],
     defaults: BookingInput,
     make_input: Callable[[BookingForm], BookingInput],
@@ -108,6 +109,7 @@ def _book_page(
     context = {
         **context,
         "source": source,
+        "holder_name": holder_name,
         "price": per_unit(source.unit_price_pence, source.unit),
         "no_budget": not streams,
         "title": f"Book {source.description}",
@@ -137,9 +139,10 @@ def book_quote(quote_id: int) -> Any:
     if refusal is not None:
         flash(refusal.message)
         return redirect(url_for("quotes.quote", quote_id=item.id))
-    source = presenting.quote_source(item)
+    source = services.source_of_quote(item)
     return _book_page(
         source,
+        item.request.holder.name,
         presenting.stream_options(db.session, source.holder_id),
         presenting.quote_defaults(item),
         lambda form: form.to_input(quote_id=item.id),
@@ -168,7 +171,8 @@ def book_offer(offer_id: int) -> Any:
     streams = presenting.stream_options(db.session, holder.id)
     back = url_for("directory.offer", offer_id=offer.id)
     return _book_page(
-        presenting.offer_source(offer, holder),
+        services.source_of_offer(offer, holder.id),
+        holder.name,
         streams,
         presenting.offer_defaults(offer, holder.id, streams),
         lambda form: form.to_input(offer_id=offer.id, holder_id=holder.id),
