@@ -69,7 +69,7 @@ from marketplace.budgets.models import Budget, BudgetStream
 from marketplace.clock import financial_year_start, plan_year_end, today
 from marketplace.directory.models import Council, Offer, Organisation
 from marketplace.errors import DomainError, InsufficientBudget
-from marketplace.extensions import DbSession, db
+from marketplace.extensions import DbSession, db, empty_all_tables
 from marketplace.holders.models import HolderRecord
 from marketplace.search.indexing import indexing_paused
 
@@ -181,18 +181,6 @@ def _fresh_schema() -> None:
             found.reflect(connection)
             found.drop_all(connection)
     flask_migrate.upgrade()
-
-
-def _empty_tables() -> None:
-    tables = db.metadata.sorted_tables
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-            for table in reversed(tables):
-                connection.execute(table.delete())
 
 
 def build(session: DbSession, holders: int, stream_pence: int) -> tuple[int, list[Attempt]]:
@@ -535,7 +523,7 @@ def scenario(
         f"holder{'s' if holders != 1 else ''} …",
         file=sys.stderr,
     )
-    _empty_tables()
+    empty_all_tables()
     with indexing_paused():
         offer_id, holder_streams = build(db.session, holders, stream_pence)
     if db.engine.dialect.name == "postgresql":

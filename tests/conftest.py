@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from marketplace import create_app
-from marketplace.extensions import db, limiter
+from marketplace.extensions import db, empty_all_tables, limiter
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -69,16 +69,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 def _clean_tables(app: Flask) -> Iterator[None]:
     yield
     with app.app_context():
-        db.session.remove()
-        tables = db.metadata.sorted_tables
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-            else:
-                connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-                for table in reversed(tables):
-                    connection.execute(table.delete())
+        empty_all_tables()
         limiter.reset()
         # The index follows the tables: empty it too (cheap when nothing was indexed).
         search = app.extensions["search"]

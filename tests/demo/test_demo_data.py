@@ -25,7 +25,7 @@ from marketplace.directory.models import (
     PACheck,
     PAProfile,
 )
-from marketplace.extensions import db
+from marketplace.extensions import db, empty_all_tables
 from marketplace.listings import rules
 from marketplace.moderation.models import ListingVersion
 from marketplace.moderation.snapshots import kind_of, snapshot
@@ -58,16 +58,7 @@ def _counts(app: Flask) -> dict[str, int]:
 def _empty_tables(app: Flask) -> None:
     """As the conftest does after each test (organisations and users refer to each other)."""
     with app.app_context():
-        db.session.remove()
-        tables = db.metadata.sorted_tables
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-            else:
-                connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-                for table in reversed(tables):
-                    connection.execute(table.delete())
+        empty_all_tables()
 
 
 def _digest(app: Flask) -> str:
