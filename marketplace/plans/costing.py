@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import object_session
 
 from marketplace import money
+from marketplace.bookings.models import Booking, LedgerEntry
 from marketplace.budgets.models import Budget, BudgetStream
 from marketplace.budgets.services import current_budget
+from marketplace.extensions import DbSession
 from marketplace.plans.models import PlanLine, SupportPlan
 from marketplace.plans.vocab import PERIODS_PER_YEAR
 
@@ -151,8 +152,6 @@ def booked_for_lines(session: DbSession, plan: SupportPlan) -> dict[tuple[int, i
     A line's bookings are those made for it or for the earlier revisions' lines it was copied
     from; the sums come from the ledger, so they are what the stream's balances hold.
     """
-    from marketplace.bookings.models import Booking, LedgerEntry
-
     lines = [line for line in plan.lines if line.id is not None]
     if not lines:
         return {}
